@@ -1,0 +1,49 @@
+"""Organizer paths: every one but the login needs an organizer token."""
+from chalice import Blueprint
+
+from chalicelib import auth, runtime
+from chalicelib.api.http import json_object, respond
+from chalicelib.contest.tables import XLSX_MIME
+from chalicelib.services import admin
+
+bp = Blueprint(__name__)
+IMPORT_TYPES = ["application/json", "text/csv", XLSX_MIME]
+
+
+def _organizer() -> None:
+    auth.require(bp.current_request.headers.get("authorization"), auth.ORGANIZER, runtime.now_ms())
+
+
+@bp.route("/api/admin/sessions", methods=["POST"])
+def login():
+    return respond(admin.login(json_object(bp.current_request)))
+
+
+@bp.route("/api/admin/units", methods=["PUT"], content_types=IMPORT_TYPES)
+def import_units():
+    _organizer()
+    return respond(admin.import_units(bp.current_request))
+
+
+@bp.route("/api/admin/rounds", methods=["POST"])
+def create_round():
+    _organizer()
+    return respond(admin.create_round(json_object(bp.current_request)), 201)
+
+
+@bp.route("/api/admin/rounds/{round_id}", methods=["PUT"])
+def update_round(round_id):
+    _organizer()
+    return respond(admin.update_round(round_id, json_object(bp.current_request)))
+
+
+@bp.route("/api/admin/rounds/{round_id}/questions", methods=["PUT"], content_types=IMPORT_TYPES)
+def import_questions(round_id):
+    _organizer()
+    return respond(admin.import_questions(bp.current_request, round_id))
+
+
+@bp.route("/api/admin/rounds/{round_id}/close", methods=["POST"])
+def close_round(round_id):
+    _organizer()
+    return respond(admin.close_round(round_id), 202)

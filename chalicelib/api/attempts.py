@@ -1,0 +1,30 @@
+"""Timed attempts: start, read, submit."""
+from chalice import Blueprint
+
+from chalicelib import auth, runtime
+from chalicelib.api.http import json_object, respond
+from chalicelib.services import attempts
+
+bp = Blueprint(__name__)
+
+
+def _participant() -> str:
+    header = bp.current_request.headers.get("authorization")
+    return auth.require(header, auth.PARTICIPANT, runtime.now_ms()).subject
+
+
+@bp.route("/api/rounds/{round_id}/attempts", methods=["POST"])
+def start(round_id):
+    body, status = attempts.start(_participant(), round_id)
+    return respond(body, status)
+
+
+@bp.route("/api/attempts/{attempt_id}", methods=["GET"])
+def read(attempt_id):
+    return respond(attempts.read(_participant(), attempt_id))
+
+
+@bp.route("/api/attempts/{attempt_id}/submission", methods=["POST"])
+def submit(attempt_id):
+    participant_id = _participant()
+    return respond(attempts.submit(participant_id, attempt_id, json_object(bp.current_request)))

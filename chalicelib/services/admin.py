@@ -1,0 +1,167 @@
+"""Organizer work: login, unit and question imports, rounds."""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import replace
+
+from chalicelib import auth, errors, runtime
+from chalicelib.api.http import (
+    IMPORT_LIMIT, integer, json_object, media_type, one_of, optional, parse_json, raw_body, text, timestamp,
+    validate,
+)
+from chalicelib.contest import imports, tables
+from chalicelib.contest.attempts import BankQuestion
+from chalicelib.contest.ranking import PREDICTION_TARGETS
+from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, Round
+from chalicelib.contest.units import UnitTree, UnitTreeError
+from chalicelib.services.participants import check_password
+from chalicelib.services.views import round_view
+from chalicelib.store import organizers as organizer_store
+from chalicelib.store import rounds as round_store
+from chalicelib.store import units as unit_store
+
+_ROUND_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def login(body: dict) -> dict:
+    clean = validate(body, {"username": (text(1, 64), True), "password": (text(1, 128), True)})
+    organizer = organizer_store.get(clean["username"])
+    if not check_password(f"admin:{clean['username']}", clean["password"],
+                          organizer.password_hash if organizer else None):
+        raise errors.ApiError(401, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+    return {"token": auth.issue_token(organizer.username, auth.ORGANIZER, runtime.now_ms())}
+
+
+def create_organizer(username: str, password: str) -> None:
+    organizer_store.save(username, auth.hash_password(password))
+
+
+# --- imports: JSON {"<key>": [...]}, text/csv or XLSX, every bad row reported
+
+
+def _import_rows(request, key: str, from_json, from_rows):
+    kind = media_type(request)
+    if kind == "application/json":
+        items = json_object(request, IMPORT_LIMIT).get(key)
+        return from_json(items)
+    body = raw_body(request, IMPORT_LIMIT)
+    if kind in ("text/csv", tables.XLSX_MIME):
+        try:
+            return from_rows(tables.read_rows(body, request.headers.get("content-type", kind)))
+        except tables.TableFormatError as error:
+            raise errors.invalid({"body": str(error)}) from None
+    raise errors.ApiError(415, "unsupported_media_type", "Chỉ nhận JSON, CSV hoặc XLSX.")
+
+
+def _reject_rows(rows: list[dict]) -> errors.ApiError:
+    fields = {f"row {row['row']}.{row['field']}": row["message"] for row in rows[:200]}
+    return errors.invalid(fields, "Có dòng dữ liệu không hợp lệ.", rows=rows)
+
+
+def import_units(request) -> dict:
+    units, bad = _import_rows(request, "units", imports.units_from_json, imports.units_from_rows)
+    if bad:
+        raise _reject_rows(bad)
+    existing = {unit.id: unit for unit in unit_store.list_units(fresh=True)}
+    merged = {**existing, **{unit.id: unit for unit in units}}
+    try:
+        UnitTree(merged.values())
+    except UnitTreeError as error:
+        row = next((i + 1 for i, unit in enumerate(units) if unit.id == error.unit_id), 0)
+        raise _reject_rows([{"row": row, "field": "parent_id", "message": str(error)}]) from None
+    unit_store.save_units(units)
+    created = sum(1 for unit in units if unit.id not in existing)
+    return {"created": created, "updated": len(units) - created}
+
+
+def _bank_question(draft: imports.QuestionDraft) -> BankQuestion:
+    option_ids = [uuid.uuid4().hex[:8] for _ in draft.options]
+    return BankQuestion(draft.id or uuid.uuid4().hex[:12], draft.text,
+                        tuple(zip(option_ids, draft.options)), option_ids[draft.answer])
+
+
+def import_questions(request, round_id: str) -> dict:
+    round_ = _round_or_404(round_id)
+    drafts, bad = _import_rows(request, "questions", imports.questions_from_json, imports.questions_from_rows)
+    if bad:
+        raise _reject_rows(bad)
+    if not drafts:
+        raise errors.invalid({"questions": "Ngân hàng câu hỏi trống."})
+    try:
+        count = round_store.replace_bank(round_.id, [_bank_question(d) for d in drafts], runtime.now_ms())
+    except round_store.RoundStarted:
+        raise _round_started() from None
+    return {"count": count}
+
+
+# --- rounds
+
+
+def _round_or_404(round_id: str) -> Round:
+    round_ = round_store.get_round(round_id, fresh=True)
+    if round_ is None:
+        raise errors.not_found("round_not_found", "Không tìm thấy đợt thi.")
+    return round_
+
+
+def _round_started() -> errors.ApiError:
+    return errors.conflict("round_started", "Đợt thi đã bắt đầu, không thể thay đổi quy định hoặc câu hỏi.")
+
+
+def _round_id(value):
+    if not isinstance(value, str) or not _ROUND_ID.fullmatch(value):
+        raise ValueError("Mã đợt thi chỉ gồm chữ thường, chữ số và dấu gạch ngang (tối đa 64 ký tự).")
+    return value
+
+
+ROUND_FIELDS = {
+    "id": (_round_id, False),
+    "name": (text(1, 200), True),
+    "opens_at": (timestamp, True),
+    "closes_at": (timestamp, True),
+    "prediction_question": (text(1, 500), False),
+    "prediction_target": (one_of(*PREDICTION_TARGETS), False),
+    "max_attempts": (optional(integer(*RULE_LIMITS["max_attempts"])), False),
+    **{name: (integer(*RULE_LIMITS[name]), False)
+       for name in ("questions_per_attempt", "time_limit_seconds", "grace_seconds")},
+}
+
+
+def _check_window(opens_at: int, closes_at: int) -> None:
+    if closes_at <= opens_at:
+        raise errors.invalid({"closes_at": "Thời điểm kết thúc phải sau thời điểm bắt đầu."})
+
+
+def create_round(body: dict) -> dict:
+    clean = validate(body, ROUND_FIELDS)
+    clean.setdefault("id", f"dot-{uuid.uuid4().hex[:8]}")
+    _check_window(clean["opens_at"], clean["closes_at"])
+    try:
+        round_ = round_store.create_round(Round(**clean))
+    except round_store.RoundExists:
+        raise errors.conflict("round_exists", "Mã đợt thi đã tồn tại.") from None
+    return {"round": round_view(round_, runtime.now_ms())}
+
+
+def update_round(round_id: str, body: dict) -> dict:
+    spec = {name: value for name, value in ROUND_FIELDS.items() if name != "id"}
+    changes = validate(body, spec, partial=True)
+    current = _round_or_404(round_id)
+    merged = replace(current, **changes)
+    _check_window(merged.opens_at, merged.closes_at)
+    now = runtime.now_ms()
+    touches_rules = any(name in FROZEN_ONCE_OPEN for name in changes)
+    try:
+        updated = round_store.update_round(round_id, changes, now, touches_rules)
+    except round_store.RoundStarted:
+        raise _round_started() from None
+    except round_store.RoundClosed:
+        raise errors.conflict("round_closed", "Đợt thi đã kết thúc, không thể thay đổi.") from None
+    return {"round": round_view(updated, now)}
+
+
+def close_round(round_id: str) -> dict:
+    _round_or_404(round_id)
+    now = runtime.now_ms()
+    return {"round": round_view(round_store.close_round(round_id, now), now)}

@@ -1,0 +1,65 @@
+"""The JSON shapes of the contract, built from domain objects and stored items."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from chalicelib.api.http import iso
+from chalicelib.contest.attempts import BankQuestion
+from chalicelib.contest.rounds import Round
+from chalicelib.contest.units import Unit
+from chalicelib.store.models import AttemptModel, ParticipantModel
+
+_ROUND_PUBLIC = ("name", "questions_per_attempt", "time_limit_seconds", "max_attempts", "grace_seconds",
+                 "prediction_question", "prediction_target")
+
+
+def round_view(round_: Round, now: int) -> dict:
+    view = {"id": round_.id, "opens_at": iso(round_.opens_at), "closes_at": iso(round_.closes_at),
+            "status": round_.effective_status(now)}
+    view.update({name: getattr(round_, name) for name in _ROUND_PUBLIC})
+    view["question_count"] = round_.question_count
+    return view
+
+
+def unit_view(unit: Unit) -> dict:
+    return asdict(unit)
+
+
+def participant_view(item: ParticipantModel) -> dict:
+    return {
+        "id": item.participant_id, "full_name": item.full_name, "phone": item.phone, "unit_id": item.unit_id,
+        "category": item.category, "birth_year": None if item.birth_year is None else int(item.birth_year),
+        "email": item.email, "registered_at": iso(int(item.registered_at)),
+    }
+
+
+def attempt_status(item: AttemptModel, now: int) -> str:
+    if item.status == "submitted":
+        return "submitted"
+    return "in_progress" if now <= item.accept_until else "expired"
+
+
+def result_view(item: AttemptModel) -> dict | None:
+    if item.status != "submitted":
+        return None
+    return {
+        "attempt_id": item.attempt_id, "round_id": item.round_id, "correct": int(item.correct),
+        "total": int(item.total), "duration_ms": int(item.duration_ms),
+        "submitted_at": iso(int(item.submitted_at)), "prediction": int(item.prediction),
+    }
+
+
+def attempt_view(item: AttemptModel, bank: tuple[BankQuestion, ...], round_: Round, now: int) -> dict:
+    """The attempt as its owner sees it: questions and options in the drawn order, never the answer."""
+    by_id = {q.id: q for q in bank}
+    questions = []
+    for drawn in item.questions:
+        question = by_id[drawn.id]
+        texts = dict(question.options)
+        questions.append({"id": question.id, "text": question.text,
+                          "options": [{"id": oid, "text": texts[oid]} for oid in drawn.option_ids]})
+    return {
+        "id": item.attempt_id, "round_id": item.round_id, "started_at": iso(int(item.started_at)),
+        "deadline": iso(int(item.deadline)), "status": attempt_status(item, now), "questions": questions,
+        "prediction_question": round_.prediction_question, "result": result_view(item),
+    }

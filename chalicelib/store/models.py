@@ -1,0 +1,174 @@
+"""PynamoDB models: the only description of items in Python. Table layouts mirror infra/tables.json
+(a test keeps the two in step). Table names and the endpoint are bound at run time by `bind()`."""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    JSONAttribute, ListAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class UnitModel(Model):
+    class Meta:
+        table_name = "units"
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    parent_id = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute()
+    headcount = NumberAttribute(null=True)
+    population = NumberAttribute(null=True)
+
+
+class ParticipantModel(Model):
+    class Meta:
+        table_name = "participants"
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    full_name = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    category = UnicodeAttribute()
+    birth_year = NumberAttribute(null=True)
+    id_number = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    password_hash = UnicodeAttribute()
+    registered_at = NumberAttribute()
+
+
+class GuardModel(Model):
+    """Uniqueness claims (`phone#…`, `id_number#…` → participant) and login-failure counters (`login#…`)."""
+
+    class Meta:
+        table_name = "guards"
+
+    key = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute(null=True)
+    failures = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class OrganizerModel(Model):
+    class Meta:
+        table_name = "organizers"
+
+    username = UnicodeAttribute(hash_key=True)
+    password_hash = UnicodeAttribute()
+
+
+class RoundModel(Model):
+    class Meta:
+        table_name = "rounds"
+
+    round_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    opens_at = NumberAttribute()
+    closes_at = NumberAttribute()
+    status = UnicodeAttribute()
+    questions_per_attempt = NumberAttribute()
+    time_limit_seconds = NumberAttribute()
+    max_attempts = NumberAttribute(null=True)
+    grace_seconds = NumberAttribute()
+    prediction_question = UnicodeAttribute()
+    prediction_target = UnicodeAttribute()
+    bank_version = UnicodeAttribute(null=True)
+    question_count = NumberAttribute(default=0)
+
+
+class OptionMap(MapAttribute):
+    id = UnicodeAttribute()
+    text = UnicodeAttribute()
+
+
+class QuestionModel(Model):
+    """One question of one version of a round's bank; `bank` is `<round_id>#<version>`."""
+
+    class Meta:
+        table_name = "questions"
+
+    bank = UnicodeAttribute(hash_key=True)
+    question_id = UnicodeAttribute(range_key=True)
+    text = UnicodeAttribute()
+    options = ListAttribute(of=OptionMap)
+    answer = UnicodeAttribute()
+
+
+class EntryModel(Model):
+    """A participant's state in a round: attempts used and the attempt in progress (the start-path guard)."""
+
+    class Meta:
+        table_name = "entries"
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    round_id = UnicodeAttribute(range_key=True)
+    attempts_used = NumberAttribute(default=0)
+    in_progress = UnicodeAttribute(null=True)
+    in_progress_until = NumberAttribute(null=True)
+
+
+class DrawnQuestionMap(MapAttribute):
+    id = UnicodeAttribute()
+    option_ids = ListAttribute(of=UnicodeAttribute)
+
+
+class ByParticipantIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_participant"
+        projection = AllProjection()
+
+    participant_id = UnicodeAttribute(hash_key=True)
+    started_at = NumberAttribute(range_key=True)
+
+
+class ByRoundShardIndex(GlobalSecondaryIndex):
+    """Sparse: only accepted attempts carry `round_shard` (`<round_id>#<n>`), spread over shards."""
+
+    class Meta:
+        index_name = "by_round_shard"
+        projection = AllProjection()
+
+    round_shard = UnicodeAttribute(hash_key=True)
+    attempt_id = UnicodeAttribute(range_key=True)
+
+
+class AttemptModel(Model):
+    """The source of truth for every result. Its stream feeds the standings."""
+
+    class Meta:
+        table_name = "attempts"
+
+    attempt_id = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute()
+    round_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    category = UnicodeAttribute()
+    display_name = UnicodeAttribute()
+    started_at = NumberAttribute()
+    deadline = NumberAttribute()
+    accept_until = NumberAttribute()
+    bank_version = UnicodeAttribute()
+    questions = ListAttribute(of=DrawnQuestionMap)
+    status = UnicodeAttribute()
+    answers = JSONAttribute(null=True)
+    correct = NumberAttribute(null=True)
+    total = NumberAttribute()
+    prediction = NumberAttribute(null=True)
+    duration_ms = NumberAttribute(null=True)
+    submitted_at = NumberAttribute(null=True)
+    round_shard = UnicodeAttribute(null=True)
+
+    by_participant = ByParticipantIndex()
+    by_round_shard = ByRoundShardIndex()
+
+
+MODELS: dict[str, type[Model]] = {
+    "units": UnitModel,
+    "participants": ParticipantModel,
+    "guards": GuardModel,
+    "organizers": OrganizerModel,
+    "rounds": RoundModel,
+    "questions": QuestionModel,
+    "entries": EntryModel,
+    "attempts": AttemptModel,
+}

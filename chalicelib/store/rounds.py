@@ -1,0 +1,170 @@
+"""Rounds and their question banks. A bank is immutable per version; importing writes a new version and
+flips the round to it with one conditional write, so a started round never sees its bank change."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from functools import lru_cache
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from chalicelib import config
+from chalicelib.contest.attempts import BankQuestion
+from chalicelib.contest.rounds import Round
+from chalicelib.store.cache import TimedCache
+from chalicelib.store.models import OptionMap, QuestionModel, RoundModel
+
+_ROUND_FIELDS = tuple(Round.__dataclass_fields__)
+_rounds_cache: TimedCache[list[Round]] = TimedCache(lambda: config.current().round_cache_seconds)
+
+
+class RoundExists(Exception):
+    pass
+
+
+class RoundStarted(Exception):
+    pass
+
+
+class RoundClosed(Exception):
+    pass
+
+
+def _to_round(item: RoundModel) -> Round:
+    values = {name: getattr(item, "round_id" if name == "id" else name) for name in _ROUND_FIELDS}
+    for name in ("opens_at", "closes_at", "questions_per_attempt", "time_limit_seconds", "grace_seconds",
+                 "question_count"):
+        values[name] = int(values[name])
+    if values["max_attempts"] is not None:
+        values["max_attempts"] = int(values["max_attempts"])
+    return Round(**values)
+
+
+def _to_item(round_: Round) -> RoundModel:
+    values = asdict(round_)
+    return RoundModel(values.pop("id"), **values)
+
+
+def list_rounds(fresh: bool = False) -> list[Round]:
+    """Every round, by opening time; cached for a few seconds because every request reads them."""
+    if fresh:
+        _rounds_cache.clear()
+    return _rounds_cache.get("all", lambda: sorted(
+        (_to_round(item) for item in RoundModel.scan()), key=lambda r: (r.opens_at, r.id)))
+
+
+def get_round(round_id: str, fresh: bool = False) -> Round | None:
+    if not fresh:
+        cached = next((r for r in list_rounds() if r.id == round_id), None)
+        if cached is not None:
+            return cached
+    try:
+        return _to_round(RoundModel.get(round_id, consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def create_round(round_: Round) -> Round:
+    try:
+        _to_item(round_).save(condition=RoundModel.round_id.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise RoundExists(round_.id) from error
+        raise
+    _rounds_cache.clear()
+    return round_
+
+
+def update_round(round_id: str, changes: dict, now: int, touches_rules: bool) -> Round:
+    """Applies `changes`. Rules change only before opening; name and closes_at until the round closes."""
+    item = RoundModel(round_id)
+    actions = [getattr(RoundModel, name).set(value) for name, value in changes.items()]
+    still_open = RoundModel.status.is_in("scheduled", "open") & (RoundModel.closes_at > now)
+    condition = RoundModel.round_id.exists() & still_open
+    if touches_rules:
+        condition &= (RoundModel.status == "scheduled") & (RoundModel.opens_at > now)
+    try:
+        item.update(actions=actions, condition=condition) if actions else None
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        current = get_round(round_id, fresh=True)
+        if current is None:
+            raise DoesNotExist() from error
+        if current.effective_status(now) in ("closed", "finalized"):
+            raise RoundClosed(round_id) from error
+        raise RoundStarted(round_id) from error
+    _rounds_cache.clear()
+    return get_round(round_id, fresh=True)
+
+
+def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra: dict | None = None) -> bool:
+    """Moves a round to `status` if it is in one of `allowed_from`; False if another run got there first."""
+    actions = [RoundModel.status.set(status)]
+    actions += [getattr(RoundModel, name).set(value) for name, value in (extra or {}).items()]
+    try:
+        RoundModel(round_id).update(
+            actions=actions,
+            condition=RoundModel.round_id.exists() & RoundModel.status.is_in(*allowed_from))
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    finally:
+        _rounds_cache.clear()
+    return True
+
+
+def close_round(round_id: str, now: int) -> Round | None:
+    """Closes now (idempotent): status `closed`, and the window ends no later than now."""
+    current = get_round(round_id, fresh=True)
+    if current is None:
+        return None
+    if current.status in ("scheduled", "open"):
+        set_status(round_id, "closed", ("scheduled", "open"), {"closes_at": min(current.closes_at, now)})
+    return get_round(round_id, fresh=True)
+
+
+def replace_bank(round_id: str, questions: list[BankQuestion], now: int) -> int:
+    """Writes a new bank version, then points the round at it if the round has not started."""
+    version = uuid.uuid4().hex[:12]
+    bank = f"{round_id}#{version}"
+    with QuestionModel.batch_write() as batch:
+        for q in questions:
+            batch.save(QuestionModel(bank, q.id, text=q.text, answer=q.answer,
+                                     options=[OptionMap(id=oid, text=text) for oid, text in q.options]))
+    old_version = RoundModel.get(round_id, consistent_read=True).bank_version
+    try:
+        RoundModel(round_id).update(
+            actions=[RoundModel.bank_version.set(version), RoundModel.question_count.set(len(questions))],
+            condition=(RoundModel.status == "scheduled") & (RoundModel.opens_at > now))
+    except UpdateError as error:
+        _delete_bank(bank)
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise RoundStarted(round_id) from error
+        raise
+    if old_version:
+        _delete_bank(f"{round_id}#{old_version}")
+    _rounds_cache.clear()
+    return len(questions)
+
+
+def _delete_bank(bank: str) -> None:
+    with QuestionModel.batch_write() as batch:
+        for item in QuestionModel.query(bank):
+            batch.delete(item)
+
+
+@lru_cache(maxsize=32)
+def load_bank(round_id: str, version: str) -> tuple[BankQuestion, ...]:
+    """A bank version never changes, so it is read once per function instance."""
+    return tuple(
+        BankQuestion(item.question_id, item.text, tuple((o.id, o.text) for o in item.options), item.answer)
+        for item in QuestionModel.query(f"{round_id}#{version}", consistent_read=True)
+    )
+
+
+def forget_caches() -> None:
+    _rounds_cache.clear()
+    load_bank.cache_clear()
+

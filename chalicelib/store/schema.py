@@ -1,0 +1,49 @@
+"""Creates tables from the CloudFormation definitions in infra/tables.json (tests and the local stack)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+TABLES_FILE = Path(__file__).resolve().parents[2] / "infra" / "tables.json"
+
+
+def table_definitions(path: Path = TABLES_FILE) -> dict[str, dict[str, Any]]:
+    """Logical table name → the table's CloudFormation Properties."""
+    template = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        resource["Metadata"]["cuocthi:table"]: resource["Properties"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::DynamoDB::Table"
+    }
+
+
+def create_table_request(name: str, props: dict[str, Any]) -> dict[str, Any]:
+    request = {
+        "TableName": name,
+        "BillingMode": props["BillingMode"],
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+    }
+    if "GlobalSecondaryIndexes" in props:
+        request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+    if "StreamSpecification" in props:
+        request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    return request
+
+
+def create_tables(client, prefix: str, path: Path = TABLES_FILE) -> list[str]:
+    """Creates each missing table (and its TTL setting) named `prefix + logical name`; returns the names created."""
+    existing = set(client.list_tables()["TableNames"])
+    created = []
+    for logical, props in table_definitions(path).items():
+        name = prefix + logical
+        if name in existing:
+            continue
+        client.create_table(**create_table_request(name, props))
+        client.get_waiter("table_exists").wait(TableName=name)
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl:
+            client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        created.append(name)
+    return created

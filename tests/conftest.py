@@ -1,0 +1,11 @@
+"""Test-wide settings: fake AWS credentials, a fast scrypt, a fixed token secret, no EMF output."""
+import os
+
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_REGION": "ap-southeast-1",
+    "TABLE_PREFIX": "test-", "RESULTS_BUCKET": "test-results", "TOKEN_SECRET": "test-secret",
+    "SCRYPT_N": "1024", "ROUND_CACHE_SECONDS": "0", "POWERTOOLS_METRICS_DISABLED": "true",
+})
+os.environ.pop("DYNAMODB_ENDPOINT", None)
+os.environ.pop("S3_ENDPOINT", None)
