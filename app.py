@@ -1,4 +1,6 @@
 """cuocthi: wiring only. Routes live in chalicelib/api, event handlers in chalicelib/events."""
+import os
+
 from chalice import Chalice
 
 from chalicelib import config, store
@@ -13,3 +15,32 @@ store.bind(config.current())
 app.register_middleware(error_middleware, "http")
 for blueprint in (public.bp, participants.bp, attempts.bp, admin.bp):
     app.register_blueprint(blueprint)
+
+
+# --- event handlers: the stream builds the standings, the schedule moves rounds along.
+from chalicelib.events import aggregator, lifecycle  # noqa: E402
+
+PLACEHOLDER_STREAM = "arn:aws:dynamodb:ap-southeast-1:000000000000:table/{}/stream/1970-01-01T00:00:00.000"
+
+
+@app.on_dynamodb_record(stream_arn=os.environ.get("ATTEMPTS_STREAM_ARN", PLACEHOLDER_STREAM.format("attempts")),
+                        batch_size=100, starting_position="TRIM_HORIZON", name="aggregate_attempts")
+def aggregate_attempts(event):
+    return aggregator.handle_attempts(event.to_dict())
+
+
+@app.on_dynamodb_record(
+    stream_arn=os.environ.get("PARTICIPANTS_STREAM_ARN", PLACEHOLDER_STREAM.format("participants")),
+    batch_size=100, starting_position="TRIM_HORIZON", name="count_registrations")
+def count_registrations(event):
+    return aggregator.handle_registrations(event.to_dict())
+
+
+@app.schedule("rate(1 minute)", name="tick_rounds")
+def tick_rounds(event):
+    return lifecycle.tick()
+
+
+@app.schedule("rate(1 minute)", name="finalize_rounds")
+def finalize_rounds(event):
+    return lifecycle.finalize_due()

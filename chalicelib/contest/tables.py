@@ -146,7 +146,7 @@ def write_csv(header: list[str], rows: Iterable[Sequence]) -> bytes:
     an apostrophe, so it shows as text.
     """
     out = io.StringIO()
-    pass
+    out.write(_BOM)
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:

@@ -185,3 +185,38 @@ def test_zip_that_is_not_a_workbook_is_refused():
         archive.writestr("hello.txt", "xin chào")
     with pytest.raises(TableFormatError):
         read_rows(out.getvalue(), XLSX_MIME)
+
+
+def rewrite_sheet(body: bytes, replacements: dict[str, str]) -> bytes:
+    """The workbook with its first sheet's XML edited, to mimic files other programs write."""
+    source, out = zipfile.ZipFile(io.BytesIO(body)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for old, new in replacements.items():
+                    assert old in text
+                    text = text.replace(old, new)
+                data = text.encode()
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_xlsx_with_a_wrong_stored_size_and_float_numbers_is_read_whole():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["mã", "biên chế", "dân số"])
+    sheet.append(["qb", 1.5, 2.5])
+    sheet.append(["bt", "Bố Trạch", None])
+    out = io.BytesIO()
+    workbook.save(out)
+    body = rewrite_sheet(out.getvalue(), {
+        '<dimension ref="A1:C3" />': '<dimension ref="A1:A1" />',
+        "<v>1.5</v>": "<v>12.0</v>",
+        "<v>2.5</v>": "<v>1E+16</v>",
+    })
+    assert read_rows(body, XLSX_MIME) == [
+        (2, {"mã": "qb", "biên chế": "12", "dân số": "10000000000000000"}),
+        (3, {"mã": "bt", "biên chế": "Bố Trạch", "dân số": ""}),
+    ]
