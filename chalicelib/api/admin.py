@@ -4,7 +4,7 @@ from chalice import Blueprint
 from chalicelib import auth, runtime
 from chalicelib.api.http import json_object, respond
 from chalicelib.contest.tables import XLSX_MIME
-from chalicelib.services import admin
+from chalicelib.services import admin, standings
 
 bp = Blueprint(__name__)
 IMPORT_TYPES = ["application/json", "text/csv", XLSX_MIME]
@@ -47,3 +47,15 @@ def import_questions(round_id):
 def close_round(round_id):
     _organizer()
     return respond(admin.close_round(round_id), 202)
+
+
+@bp.route("/api/admin/rounds/{round_id}/results", methods=["GET"])
+def results(round_id):
+    _organizer()
+    return respond(admin.results(round_id))
+
+
+@bp.route("/api/admin/stats", methods=["GET"])
+def stats():
+    _organizer()
+    return respond(standings.stats(per_unit=True))

@@ -21,6 +21,7 @@ class Round:
     prediction_target: str = "perfect_participants"
     bank_version: str | None = None     # which version of the question bank attempts draw from
     question_count: int = 0
+    prediction_truth: int | None = None  # known once the round is finalized
 
     def is_accepting(self, now: int) -> bool:
         """Server time decides, not the stored status: a late scheduler never widens the window."""

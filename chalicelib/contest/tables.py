@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
+from typing import BinaryIO, TextIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -140,18 +141,23 @@ def _cell_text(value: object) -> str:
 # --- writing ----------------------------------------------------------------------------------------------
 
 def write_csv(header: list[str], rows: Iterable[Sequence]) -> bytes:
-    """CSV in UTF-8 with a BOM and CRLF line ends, as Excel expects; None becomes an empty cell.
+    """CSV in UTF-8 with a BOM and CRLF line ends, as Excel expects (see `write_csv_to`)."""
+    out = io.StringIO()
+    write_csv_to(out, header, rows)
+    return out.getvalue().encode("utf-8")
+
+
+def write_csv_to(out: TextIO, header: list[str], rows: Iterable[Sequence]) -> None:
+    """Streams CSV with a BOM into a text file opened with newline=""; None becomes an empty cell.
 
     Text that a spreadsheet would run as a formula (participants choose their own names) is prefixed with
     an apostrophe, so it shows as text.
     """
-    out = io.StringIO()
     out.write(_BOM)
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
         writer.writerow([_csv_cell(value) for value in row])
-    return out.getvalue().encode("utf-8")
 
 
 def _csv_cell(value: object) -> object:
@@ -164,14 +170,19 @@ def _csv_cell(value: object) -> object:
 
 def write_xlsx(sheet_title: str, header: list[str], rows: Iterable[Sequence]) -> bytes:
     """A one-sheet workbook: the header row, then the rows; None becomes an empty cell."""
+    out = io.BytesIO()
+    write_xlsx_to(out, sheet_title, header, rows)
+    return out.getvalue()
+
+
+def write_xlsx_to(target: str | BinaryIO, sheet_title: str, header: list[str], rows: Iterable[Sequence]) -> None:
+    """Streams a workbook to a path or binary file (openpyxl's write-only mode keeps memory flat)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
     sheet.append([_xlsx_cell(sheet, value) for value in header])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    workbook.save(target)
 
 
 def _sheet_title(title: str) -> str:

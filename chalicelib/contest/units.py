@@ -202,6 +202,22 @@ def tally_units(
     return tallies
 
 
+def roll_up(tree: UnitTree, own: Mapping[str, UnitTally]) -> dict[str, UnitTally]:
+    """Per-unit counters that count only the unit's own people, summed up each unit's lineage."""
+    tallies = {unit.id: UnitTally() for unit in tree.units()}
+    for unit_id, counts in own.items():
+        if unit_id not in tree:
+            continue
+        for uid in tree.lineage(unit_id):
+            total = tallies[uid]
+            total.participants += counts.participants
+            total.officials += counts.officials
+            total.citizens += counts.citizens
+            total.submissions += counts.submissions
+            total.sum_best_correct += counts.sum_best_correct
+    return tallies
+
+
 def _ratio(count: int, denominator: int | None) -> float | None:
     """count / denominator, or None when the denominator is unknown or not positive."""
     if denominator is None or denominator <= 0:

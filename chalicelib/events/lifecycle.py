@@ -1,9 +1,41 @@
-"""Round lifecycle (being written)."""
+"""The round schedule: open, close and finalize. Every step is a conditional status change, so two runs at
+once, or one run twice, do each thing once. The write path never relies on these: it checks server time."""
+from __future__ import annotations
+
+from chalicelib import runtime
+from chalicelib.events import finalizer
+from chalicelib.observability import logger, metrics_count
+from chalicelib.store import rounds as round_store
+
+# Finalization waits a little past the last accepted submission, so the index of accepted attempts has caught up.
+SETTLE_MS = 30_000
 
 
-def tick() -> dict:
-    return {}
+def tick(now: int | None = None) -> dict:
+    """Opens rounds whose opening time has passed and closes those past `closes_at + grace`."""
+    now = runtime.now_ms() if now is None else now
+    opened, closed = [], []
+    for round_ in round_store.list_rounds(fresh=True):
+        last_accept = round_.closes_at + round_.grace_seconds * 1000
+        if round_.status in ("scheduled", "open") and now > last_accept:
+            if round_store.set_status(round_.id, "closed", ("scheduled", "open")):
+                closed.append(round_.id)
+                metrics_count("RoundsClosed")
+        elif round_.status == "scheduled" and round_.opens_at <= now < round_.closes_at:
+            if round_store.set_status(round_.id, "open", ("scheduled",)):
+                opened.append(round_.id)
+                metrics_count("RoundsOpened")
+    if opened or closed:
+        logger.info("rounds moved", extra={"opened": opened, "closed": closed})
+    return {"opened": opened, "closed": closed}
 
 
-def finalize_due() -> dict:
-    return {}
+def finalize_due(now: int | None = None) -> dict:
+    """Finalizes closed rounds once no submission can still arrive."""
+    now = runtime.now_ms() if now is None else now
+    done = []
+    for round_ in round_store.list_rounds(fresh=True):
+        if round_.status == "closed" and now >= round_.closes_at + round_.grace_seconds * 1000 + SETTLE_MS:
+            finalizer.finalize(round_)
+            done.append(round_.id)
+    return {"finalized": done}

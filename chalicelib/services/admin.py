@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from chalicelib import auth, errors, runtime
 from chalicelib.api.http import (
-    IMPORT_LIMIT, integer, json_object, media_type, one_of, optional, parse_json, raw_body, text, timestamp,
+    IMPORT_LIMIT, integer, iso, json_object, media_type, one_of, optional, raw_body, text, timestamp,
     validate,
 )
 from chalicelib.contest import imports, tables
@@ -18,6 +18,7 @@ from chalicelib.contest.units import UnitTree, UnitTreeError
 from chalicelib.services.participants import check_password
 from chalicelib.services.views import round_view
 from chalicelib.store import organizers as organizer_store
+from chalicelib.store import results as result_store
 from chalicelib.store import rounds as round_store
 from chalicelib.store import units as unit_store
 
@@ -165,3 +166,17 @@ def close_round(round_id: str) -> dict:
     _round_or_404(round_id)
     now = runtime.now_ms()
     return {"round": round_view(round_store.close_round(round_id, now), now)}
+
+
+RESULT_FILES = [f"{name}.{fmt}" for name in ("ranking", "units", "attempts") for fmt in ("csv", "xlsx")]
+
+
+def results(round_id: str) -> dict:
+    round_ = _round_or_404(round_id)
+    if round_.status != "finalized":
+        return {"status": "pending", "prediction_truth": None, "files": []}
+    expires_at = iso(runtime.now_ms() + result_store.LINK_SECONDS * 1000)
+    files = [{"name": filename.split(".")[0], "format": filename.split(".")[1],
+              "url": result_store.link(round_id, filename), "expires_at": expires_at}
+             for filename in RESULT_FILES]
+    return {"status": "ready", "prediction_truth": round_.prediction_truth, "files": files}

@@ -74,6 +74,7 @@ class RoundModel(Model):
     prediction_target = UnicodeAttribute()
     bank_version = UnicodeAttribute(null=True)
     question_count = NumberAttribute(default=0)
+    prediction_truth = NumberAttribute(null=True)
 
 
 class OptionMap(MapAttribute):
@@ -162,6 +163,55 @@ class AttemptModel(Model):
     by_round_shard = ByRoundShardIndex()
 
 
+class RankAllIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "rank_all"
+        projection = AllProjection()
+
+    rank_all = UnicodeAttribute(hash_key=True)
+    rank_key = UnicodeAttribute(range_key=True)
+
+
+class RankCategoryIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "rank_category"
+        projection = AllProjection()
+
+    rank_category = UnicodeAttribute(hash_key=True)
+    rank_key = UnicodeAttribute(range_key=True)
+
+
+class StandingModel(Model):
+    """Everything derived from the streams, one table, keys by purpose (see chalicelib/store/standings.py):
+    `done#<event id>` markers, `best#<round>#<participant>` live bests (indexed for the top lists),
+    `person#<participant>` first-seen markers, `tally#<scope>#<slot>` / <unit> counters, `final#<round>` snapshots."""
+
+    class Meta:
+        table_name = "standings"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default="-")
+    expires_at = TTLAttribute(null=True)
+    version = NumberAttribute(null=True)
+    data = JSONAttribute(null=True)
+    # top-list index keys (on best items only)
+    rank_all = UnicodeAttribute(null=True)
+    rank_category = UnicodeAttribute(null=True)
+    rank_key = UnicodeAttribute(null=True)
+    # counters (on tally items only)
+    participants = NumberAttribute(null=True)
+    officials = NumberAttribute(null=True)
+    citizens = NumberAttribute(null=True)
+    submissions = NumberAttribute(null=True)
+    sum_best_correct = NumberAttribute(null=True)
+    registered = NumberAttribute(null=True)
+    updated_at = NumberAttribute(null=True)
+
+
+    rank_all_index = RankAllIndex()
+    rank_category_index = RankCategoryIndex()
+
+
 MODELS: dict[str, type[Model]] = {
     "units": UnitModel,
     "participants": ParticipantModel,
@@ -171,4 +221,5 @@ MODELS: dict[str, type[Model]] = {
     "questions": QuestionModel,
     "entries": EntryModel,
     "attempts": AttemptModel,
+    "standings": StandingModel,
 }

@@ -35,8 +35,9 @@ def _to_round(item: RoundModel) -> Round:
     for name in ("opens_at", "closes_at", "questions_per_attempt", "time_limit_seconds", "grace_seconds",
                  "question_count"):
         values[name] = int(values[name])
-    if values["max_attempts"] is not None:
-        values["max_attempts"] = int(values["max_attempts"])
+    for name in ("max_attempts", "prediction_truth"):
+        if values[name] is not None:
+            values[name] = int(values[name])
     return Round(**values)
 
 

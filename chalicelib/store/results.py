@@ -1,0 +1,40 @@
+"""Result files in the private results bucket, handed out through short-lived presigned links."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import boto3
+
+from chalicelib import config
+
+PREFIX = "results"
+LINK_SECONDS = 600          # links expire well within the 15 minutes the contract allows
+CONTENT_TYPES = {".csv": "text/csv; charset=utf-8",
+                 ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@lru_cache(maxsize=1)
+def _client():
+    settings = config.current()
+    return boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint)
+
+
+def forget_client() -> None:
+    _client.cache_clear()
+
+
+def key(round_id: str, filename: str) -> str:
+    return f"{PREFIX}/{round_id}/{filename}"
+
+
+def upload(round_id: str, path: Path) -> None:
+    _client().upload_file(str(path), config.current().results_bucket, key(round_id, path.name),
+                          ExtraArgs={"ContentType": CONTENT_TYPES[path.suffix]})
+
+
+def link(round_id: str, filename: str) -> str:
+    return _client().generate_presigned_url(
+        "get_object", ExpiresIn=LINK_SECONDS,
+        Params={"Bucket": config.current().results_bucket, "Key": key(round_id, filename),
+                "ResponseContentDisposition": f'attachment; filename="{round_id}-{filename}"'})

@@ -1,0 +1,175 @@
+"""Derived standings: live bests (indexed as sharded top lists), slot-sharded counters, replay markers and
+final snapshots. Writes for a chunk of stream records go in one transaction, so a chunk counts once or not
+at all; the `done#<event id>` markers make a redelivered record a no-op."""
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from heapq import merge
+from itertools import islice
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.contest.ranking import ScoredAttempt
+from chalicelib.store import connection
+from chalicelib.store.models import StandingModel
+
+COUNTER_SLOTS = 8        # each counter is spread over this many partitions: no hot key
+TOP_SHARDS = 16          # each top list is spread over this many index partitions
+MARKER_SECONDS = 3 * 24 * 3600
+COUNTERS = ("participants", "officials", "citizens", "submissions", "sum_best_correct", "registered")
+ROUND_TOTAL = "#round"
+CONTEST = "contest"
+
+
+@dataclass(frozen=True)
+class Best:
+    """A participant's live best attempt in a round, with what the public leaderboard shows."""
+
+    attempt: ScoredAttempt
+    round_id: str
+    display_name: str
+
+
+@dataclass
+class ChunkWrite:
+    """Everything one chunk of records changes, gathered so each key is written once."""
+
+    event_ids: list[str] = field(default_factory=list)
+    bests: dict[tuple[str, str], tuple[Best, int | None]] = field(default_factory=dict)  # new best, old version
+    new_persons: set[str] = field(default_factory=set)
+    counters: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)         # (scope, key) → deltas
+
+    def add(self, scope: str, key: str, **deltas: int) -> None:
+        bucket = self.counters.setdefault((scope, key), {})
+        for name, delta in deltas.items():
+            bucket[name] = bucket.get(name, 0) + delta
+
+    def size(self) -> int:
+        return len(self.event_ids) + len(self.bests) + len(self.new_persons) + len(self.counters)
+
+
+class AlreadyApplied(Exception):
+    """Some records of the chunk were applied before (a redelivery); `event_ids` names them."""
+
+    def __init__(self, event_ids: set[str]) -> None:
+        super().__init__(sorted(event_ids))
+        self.event_ids = event_ids
+
+
+class Contention(Exception):
+    """Another writer changed a best or a counter first; re-read and try again."""
+
+
+def hour_key(epoch_ms: int) -> str:
+    """The counter key of the UTC hour a submission arrived in."""
+    return "#hour#" + datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H")
+
+
+def _best_key(round_id: str, participant_id: str) -> str:
+    return f"best#{round_id}#{participant_id}"
+
+
+def rank_key(a: ScoredAttempt) -> str:
+    """Sorts like the live order: more correct, then less time, then earlier, then attempt id."""
+    return f"{10**6 - a.correct:07d}#{a.duration_ms:012d}#{a.submitted_at:015d}#{a.attempt_id}"
+
+
+def _top_shard(participant_id: str) -> int:
+    return zlib.crc32(participant_id.encode()) % TOP_SHARDS
+
+
+def read_bests(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[Best, int]]:
+    """Stored live bests (and their versions) for (round, participant) keys."""
+    items = StandingModel.batch_get([(_best_key(r, p), "-") for r, p in keys], consistent_read=True)
+    found = {}
+    for item in items:
+        data = item.data
+        best = Best(ScoredAttempt(**data["attempt"]), data["round_id"], data["display_name"])
+        found[(best.round_id, best.attempt.participant_id)] = (best, int(item.version))
+    return found
+
+
+def known_persons(participant_ids: set[str]) -> set[str]:
+    items = StandingModel.batch_get([(f"person#{p}", "-") for p in participant_ids], consistent_read=True)
+    return {item.pk.split("#", 1)[1] for item in items}
+
+
+def _best_item(best: Best, version: int) -> StandingModel:
+    a = best.attempt
+    shard = _top_shard(a.participant_id)
+    return StandingModel(
+        _best_key(best.round_id, a.participant_id), "-", version=version, data=asdict(best),
+        rank_all=f"{best.round_id}#{shard}", rank_category=f"{best.round_id}#{a.category}#{shard}",
+        rank_key=rank_key(a))
+
+
+def apply(chunk: ChunkWrite, now_ms: int) -> None:
+    """One transaction for the chunk. Raises AlreadyApplied or Contention; nothing is written then."""
+    slot = random.randrange(COUNTER_SLOTS)
+    expires = datetime.fromtimestamp(now_ms / 1000 + MARKER_SECONDS, tz=timezone.utc)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for event_id in chunk.event_ids:
+                tx.save(StandingModel(f"done#{event_id}", "-", expires_at=expires),
+                        condition=StandingModel.pk.does_not_exist())
+            for best, old_version in chunk.bests.values():
+                condition = (StandingModel.pk.does_not_exist() if old_version is None
+                             else StandingModel.version == old_version)
+                tx.save(_best_item(best, (old_version or 0) + 1), condition=condition)
+            for participant_id in chunk.new_persons:
+                tx.save(StandingModel(f"person#{participant_id}", "-"),
+                        condition=StandingModel.pk.does_not_exist())
+            for (scope, key), deltas in chunk.counters.items():
+                actions = [getattr(StandingModel, name).add(delta) for name, delta in deltas.items()]
+                actions.append(StandingModel.updated_at.set(now_ms))
+                tx.update(StandingModel(f"tally#{scope}#{slot}", key), actions=actions)
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        replayed = {event_id for event_id, reason in zip(chunk.event_ids, reasons)
+                    if reason is not None and reason.code == "ConditionalCheckFailed"}
+        if replayed:
+            raise AlreadyApplied(replayed) from error
+        if error.cause_response_code == "TransactionCanceledException":
+            raise Contention() from error
+        raise
+
+
+def counters(scope: str) -> tuple[dict[str, dict[str, int]], int | None]:
+    """Counters of a scope (a round id or `contest`) summed over slots: key → counter → value; and as_of."""
+    totals: dict[str, dict[str, int]] = {}
+    as_of = None
+    for slot in range(COUNTER_SLOTS):
+        for item in StandingModel.query(f"tally#{scope}#{slot}"):
+            bucket = totals.setdefault(item.sk, dict.fromkeys(COUNTERS, 0))
+            for name in COUNTERS:
+                bucket[name] += int(getattr(item, name) or 0)
+            if item.updated_at is not None:
+                as_of = max(as_of or 0, int(item.updated_at))
+    return totals, as_of
+
+
+def top(round_id: str, category: str | None, limit: int) -> list[Best]:
+    """The live top `limit` of a round: TOP_SHARDS index queries of at most `limit` items, merged."""
+    if category:
+        index, prefix = StandingModel.rank_category_index, f"{round_id}#{category}#"
+    else:
+        index, prefix = StandingModel.rank_all_index, f"{round_id}#"
+    shards = [index.query(f"{prefix}{shard}", limit=limit, page_size=limit) for shard in range(TOP_SHARDS)]
+    merged = merge(*shards, key=lambda item: item.rank_key)
+    return [Best(ScoredAttempt(**item.data["attempt"]), round_id, item.data["display_name"])
+            for item in islice(merged, limit)]
+
+
+def save_final(round_id: str, part: str, data: object) -> None:
+    StandingModel(f"final#{round_id}", part, data=data).save()
+
+
+def load_final(round_id: str, part: str) -> object | None:
+    try:
+        return StandingModel.get(f"final#{round_id}", part).data
+    except StandingModel.DoesNotExist:
+        return None
