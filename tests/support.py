@@ -3,6 +3,8 @@ and a small contest to act on."""
 from __future__ import annotations
 
 import json
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -126,9 +128,117 @@ class Contest:
         return reply.body["token"], reply.body["participant"]
 
 
+    # --- reading the store and acting as a participant
+
+    def bank(self, round_id: str = "dot-1") -> dict:
+        """The round's stored bank by question id (option ids are random per import: read the real ones)."""
+        from chalicelib.store import rounds as round_store
+
+        version = round_store.get_round(round_id, fresh=True).bank_version
+        return {q.id: q for q in round_store.load_bank(round_id, version)}
+
+    def start(self, token: str, round_id: str = "dot-1", status: int = 201) -> dict:
+        reply = self.api.post(f"/api/rounds/{round_id}/attempts", token=token)
+        assert reply.status == status, reply.text
+        return reply.body["attempt"]
+
+    def answers(self, attempt: dict, right: int | None = None, round_id: str = "dot-1") -> dict:
+        """Answers for every question of the attempt: the first `right` correctly, the rest wrongly."""
+        bank = self.bank(round_id)
+        right = len(attempt["questions"]) if right is None else right
+        chosen = {}
+        for index, question in enumerate(attempt["questions"]):
+            correct = bank[question["id"]].answer
+            wrong = next(o["id"] for o in question["options"] if o["id"] != correct)
+            chosen[question["id"]] = correct if index < right else wrong
+        return chosen
+
+    def submit(self, token: str, attempt: dict, right: int | None = None, prediction: int = 0) -> Reply:
+        body = {"answers": self.answers(attempt, right, attempt["round_id"]), "prediction": prediction}
+        return self.api.post(f"/api/attempts/{attempt['id']}/submission", body, token=token)
+
+
 def answer_key(bank: list[dict]) -> dict:
     return {q["id"]: q["options"][q["answer"]] for q in bank}
 
 
 def set_clock(clock: Clock) -> None:
     runtime.set_clock(clock)
+
+
+# --- what the tests check on every answer ---------------------------------------------------------------------
+
+ERROR_KEYS = {"code", "message", "fields", "rows"}  # "rows": imports also list their bad rows
+
+
+def assert_error(reply: Reply, status: int, code: str, fields: set | None = None) -> dict:
+    """The reply is the contract's error shape with this status and code; `fields` must all be named."""
+    assert reply.status == status, f"expected {status} {code}, got {reply.status}: {reply.text[:500]}"
+    assert isinstance(reply.body, dict) and set(reply.body) == {"error"}, reply.text[:500]
+    error = reply.body["error"]
+    assert {"code", "message"} <= set(error) <= ERROR_KEYS, error
+    assert error["code"] == code, error
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", error["code"])
+    assert isinstance(error["message"], str) and error["message"].strip(), error
+    if "fields" in error:
+        assert isinstance(error["fields"], dict) and error["fields"], error
+        assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in error["fields"].items()), error
+    if fields:
+        named = set(error.get("fields", {}))
+        assert fields <= named, f"fields {sorted(fields - named)} not named in {error}"
+    return error
+
+
+def walk(value, path: tuple = ()):
+    """Every (path, key, value) of a decoded JSON document; key is None for list items and the root."""
+    yield path, (path[-1] if path and isinstance(path[-1], str) else None), value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, path + (index,))
+
+
+# --- DynamoDB snapshots: a refused request must leave every table as it was ----------------------------------
+
+class Tables:
+    """Scans every table whose name starts with the prefix (under moto: the whole test's data)."""
+
+    def __init__(self, client, prefix: str = "test-") -> None:
+        self.client, self.prefix = client, prefix
+
+    def names(self) -> list[str]:
+        names = []
+        for page in self.client.get_paginator("list_tables").paginate():
+            names += [name for name in page["TableNames"] if name.startswith(self.prefix)]
+        return sorted(names)
+
+    def snapshot(self, ignore_login: bool = False) -> dict[str, list[str]]:
+        snapshot = {}
+        for name in self.names():
+            items = []
+            for page in self.client.get_paginator("scan").paginate(TableName=name, ConsistentRead=True):
+                items += page["Items"]
+            if ignore_login and name == f"{self.prefix}guards":
+                items = [item for item in items if not item["key"]["S"].startswith("login#")]
+            snapshot[name] = sorted(json.dumps(item, sort_keys=True, ensure_ascii=False) for item in items)
+        return snapshot
+
+    @contextmanager
+    def unchanged(self, ignore_login: bool = False):
+        """Asserts that nothing stored changed inside the block (login counters ignored when asked)."""
+        before = self.snapshot(ignore_login)
+        yield
+        after = self.snapshot(ignore_login)
+        for name in sorted(set(before) | set(after)):
+            gone = sorted(set(before.get(name, [])) - set(after.get(name, [])))
+            new = sorted(set(after.get(name, [])) - set(before.get(name, [])))
+            assert before.get(name) == after.get(name), f"{name} changed: removed {gone[:3]}, added {new[:3]}"
+
+
+def scheduled_event() -> dict:
+    """An EventBridge scheduled event, as Lambda hands it to a `@app.schedule` handler."""
+    return {"version": "0", "id": "00000000-0000-0000-0000-000000000000", "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": "000000000000", "time": "2021-10-01T00:00:00Z",
+            "region": "ap-southeast-1", "resources": [], "detail": {}}

@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from chalicelib import auth, runtime
-from chalicelib.api.http import json_object, respond
+from chalicelib.api.http import json_object, raw_body, respond
 from chalicelib.contest.tables import XLSX_MIME
 from chalicelib.services import admin, standings
 
@@ -46,6 +46,7 @@ def import_questions(round_id):
 @bp.route("/api/admin/rounds/{round_id}/close", methods=["POST"])
 def close_round(round_id):
     _organizer()
+    raw_body(bp.current_request)  # no body is read, but an oversized one is refused like anywhere else (413)
     return respond(admin.close_round(round_id), 202)
 
 

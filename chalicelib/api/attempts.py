@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from chalicelib import auth, runtime
-from chalicelib.api.http import json_object, respond
+from chalicelib.api.http import json_object, raw_body, respond
 from chalicelib.services import attempts
 
 bp = Blueprint(__name__)
@@ -15,7 +15,9 @@ def _participant() -> str:
 
 @bp.route("/api/rounds/{round_id}/attempts", methods=["POST"])
 def start(round_id):
-    body, status = attempts.start(_participant(), round_id)
+    participant_id = _participant()
+    raw_body(bp.current_request)  # no body is read, but an oversized one is refused like anywhere else (413)
+    body, status = attempts.start(participant_id, round_id)
     return respond(body, status)
 
 

@@ -27,9 +27,13 @@ def raw_body(request, limit: int = JSON_LIMIT) -> bytes:
 
 
 def parse_json(body: bytes) -> Any:
+    """The decoded body; text that is not UTF-8 (also a lone surrogate escaped as \\ud800) or nesting too deep
+    for the parser is refused like any other invalid JSON."""
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        value = json.loads(body.decode("utf-8"))
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except (UnicodeError, ValueError, RecursionError):
         raise errors.invalid({"body": "Nội dung không phải JSON UTF-8 hợp lệ."}) from None
 
 
@@ -103,8 +107,12 @@ def one_of(*choices: str) -> Checker:
     return check
 
 
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
 def timestamp(value) -> int:
-    """An ISO 8601 time with a zone → epoch milliseconds."""
+    """An ISO 8601 time with a zone, between 2000 and 2100 (so every stored time can be shown) → epoch ms."""
     if not isinstance(value, str) or len(value) > 40:
         raise ValueError("Phải là thời điểm ISO 8601 có múi giờ.")
     try:
@@ -113,6 +121,8 @@ def timestamp(value) -> int:
         raise ValueError("Phải là thời điểm ISO 8601 có múi giờ.") from None
     if parsed.tzinfo is None:
         raise ValueError("Thời điểm phải có múi giờ (ví dụ +07:00).")
+    if not EARLIEST <= parsed < LATEST:
+        raise ValueError("Thời điểm phải trong khoảng từ năm 2000 đến năm 2099.")
     return int(parsed.timestamp() * 1000)
 
 

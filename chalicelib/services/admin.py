@@ -44,8 +44,11 @@ def create_organizer(username: str, password: str) -> None:
 def _import_rows(request, key: str, from_json, from_rows):
     kind = media_type(request)
     if kind == "application/json":
-        items = json_object(request, IMPORT_LIMIT).get(key)
-        return from_json(items)
+        body = json_object(request, IMPORT_LIMIT)
+        unknown = {str(name)[:64]: "Trường này không được hỗ trợ." for name in body if name != key}
+        if unknown:
+            raise errors.invalid(unknown)
+        return from_json(body.get(key))
     body = raw_body(request, IMPORT_LIMIT)
     if kind in ("text/csv", tables.XLSX_MIME):
         try:

@@ -6,6 +6,7 @@ import uuid
 
 from chalicelib import auth, config, errors, runtime
 from chalicelib.api.http import integer, one_of, optional, text, validate
+from chalicelib.contest.imports import ID_MAX
 from chalicelib.contest.phones import normalize_phone
 from chalicelib.contest.ranking import live_key
 from chalicelib.observability import metrics_count
@@ -47,7 +48,8 @@ def _password(value):
 
 
 def _unit_id(value):
-    if not isinstance(value, str) or not unit_store.exists(value):
+    # A unit id is 1–64 characters (imports enforce it); anything else is no unit, and never a key to look up.
+    if not isinstance(value, str) or not 1 <= len(value) <= ID_MAX or not unit_store.exists(value):
         raise ValueError("Đơn vị không tồn tại.")
     return value
 

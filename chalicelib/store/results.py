@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import boto3
+from botocore.config import Config
 
 from chalicelib import config
 
@@ -17,7 +18,8 @@ CONTENT_TYPES = {".csv": "text/csv; charset=utf-8",
 @lru_cache(maxsize=1)
 def _client():
     settings = config.current()
-    return boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint)
+    return boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint,
+                        config=Config(signature_version="s3v4"))
 
 
 def forget_client() -> None:

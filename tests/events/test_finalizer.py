@@ -1,0 +1,130 @@
+"""Finalization on random contests: the result files, parsed back from CSV and XLSX, equal an independent
+recomputation written from RULES.md (not from the domain module)."""
+import csv
+import io
+import itertools
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from moto import mock_aws
+from openpyxl import load_workbook
+
+from chalicelib import config, store
+from chalicelib.contest.rounds import Round
+from chalicelib.events import finalizer
+from chalicelib.store import attempts as attempt_store, results, rounds as round_store, units as unit_store
+from chalicelib.store.models import AttemptModel, DrawnQuestionMap, ParticipantModel
+from chalicelib.store.schema import create_tables
+from tests.support import T0, UNITS
+
+UNIT_IDS = [u["id"] for u in UNITS]
+_ids = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def moto_aws():
+    with mock_aws():
+        config.current.cache_clear()
+        settings_ = config.current()
+        create_tables(boto3.client("dynamodb", region_name=settings_.region), settings_.table_prefix)
+        boto3.client("s3", region_name=settings_.region).create_bucket(
+            Bucket=settings_.results_bucket, CreateBucketConfiguration={"LocationConstraint": settings_.region})
+        store.bind(settings_)
+        results.forget_client()
+        round_store.forget_caches()
+        from chalicelib.contest.units import Unit
+        unit_store.save_units([Unit(u["id"], u["name"], u["parent_id"], u["kind"], u.get("headcount"),
+                                    u.get("population")) for u in UNITS])
+        yield settings_
+        results.forget_client()
+
+
+attempt_st = st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(1, 3), st.integers(0, 3))
+person_st = st.tuples(st.sampled_from(UNIT_IDS), st.sampled_from(["official", "citizen"]),
+                      st.lists(attempt_st, min_size=1, max_size=3))
+
+
+def _store_contest(round_id: str, people, target: str) -> list[dict]:
+    """Writes participants and accepted attempts; returns plain dicts for the independent recomputation."""
+    rows = []
+    for p, (unit_id, category, attempts) in enumerate(people):
+        pid = f"{round_id}-p{p}"
+        ParticipantModel(pid, full_name=f"Thí Sinh {p}", phone=f"09{p:08d}", unit_id=unit_id, category=category,
+                         password_hash="x", registered_at=T0).save()
+        for correct, prediction, duration, submitted in attempts:
+            aid = f"a{next(_ids):06d}"
+            item = AttemptModel(aid, participant_id=pid, round_id=round_id, unit_id=unit_id, category=category,
+                                display_name="X", started_at=T0, deadline=T0 + 10**6, accept_until=T0 + 10**6,
+                                bank_version="v", questions=[DrawnQuestionMap(id="q", option_ids=["o"])],
+                                status="submitted", answers={}, correct=correct, total=3, prediction=prediction,
+                                duration_ms=duration * 1000, submitted_at=T0 + submitted * 1000,
+                                round_shard=attempt_store.round_shard(round_id, aid))
+            item.save()
+            rows.append({"id": aid, "pid": pid, "unit": unit_id, "cat": category, "correct": correct,
+                         "total": 3, "pred": prediction, "dur": duration * 1000, "sub": T0 + submitted * 1000})
+    return rows
+
+
+def _recompute(rows: list[dict], target: str):
+    """RULES.md, written out plainly."""
+    if target == "perfect_participants":
+        truth = len({r["pid"] for r in rows if r["correct"] == r["total"]})
+    elif target == "participants":
+        truth = len({r["pid"] for r in rows})
+    else:
+        truth = len(rows)
+    order = lambda r: (-r["correct"], abs(r["pred"] - truth), r["dur"], r["sub"], r["id"])  # noqa: E731
+    best = {}
+    for r in sorted(rows, key=order):
+        best.setdefault(r["pid"], r)
+    ranking = sorted(best.values(), key=order)
+    lineage = {u["id"]: [u["id"]] + ([u["parent_id"]] if u["parent_id"] else []) for u in UNITS}
+    units = {}
+    for u in UNITS:
+        members = [r for r in ranking if u["id"] in lineage[r["unit"]]]
+        officials = sum(1 for r in members if r["cat"] == "official")
+        units[u["id"]] = (len(members), officials, len(members) - officials,
+                          sum(1 for r in rows if u["id"] in lineage[r["unit"]]))
+    return truth, ranking, units
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def _files(settings_, round_id: str, name: str) -> list[list[list[str]]]:
+    s3 = boto3.client("s3", region_name=settings_.region)
+    get = lambda fn: s3.get_object(Bucket=settings_.results_bucket, Key=results.key(round_id, fn))["Body"].read()  # noqa: E731
+    return [_csv_rows(get(f"{name}.csv")), _xlsx_rows(get(f"{name}.xlsx"))]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=st.lists(person_st, min_size=1, max_size=8),
+       target=st.sampled_from(["perfect_participants", "participants", "submissions"]))
+def test_result_files_equal_independent_recomputation(moto_aws, people, target):
+    round_id = f"r{next(_ids)}"
+    round_store.create_round(Round(round_id, "Đợt", T0, T0 + 10**7, status="closed", prediction_target=target))
+    rows = _store_contest(round_id, people, target)
+    finalizer.finalize(round_store.get_round(round_id, fresh=True))
+    truth, ranking, units = _recompute(rows, target)
+    assert round_store.get_round(round_id, fresh=True).prediction_truth == truth
+    assert round_store.get_round(round_id, fresh=True).status == "finalized"
+    for parsed in _files(moto_aws, round_id, "ranking"):
+        assert [row[12] for row in parsed] == [r["id"] for r in ranking]
+        assert [int(row[0]) for row in parsed] == list(range(1, len(ranking) + 1))
+        assert [int(row[9]) for row in parsed] == [abs(r["pred"] - truth) for r in ranking]
+        for category in ("official", "citizen"):
+            ranks = [int(row[1]) for row, r in zip(parsed, ranking) if r["cat"] == category]
+            assert ranks == list(range(1, len(ranks) + 1))
+    for parsed in _files(moto_aws, round_id, "units"):
+        got = {row[1]: (int(row[3]), int(row[4]), int(row[5]), int(row[6])) for row in parsed}
+        assert got == units
+    for parsed in _files(moto_aws, round_id, "attempts"):
+        assert sorted(row[0] for row in parsed) == sorted(r["id"] for r in rows)

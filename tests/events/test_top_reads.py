@@ -1,0 +1,57 @@
+"""Reading the top list costs the same number of DynamoDB calls at 100 and at 5,000 participants."""
+import boto3
+import pytest
+from moto import mock_aws
+from pynamodb.connection.base import Connection
+
+from chalicelib import config, store
+from chalicelib.contest.ranking import ScoredAttempt
+from chalicelib.store import standings
+from chalicelib.store.models import StandingModel
+from chalicelib.store.schema import create_tables
+
+
+@pytest.fixture
+def moto_tables():
+    with mock_aws():
+        config.current.cache_clear()
+        settings = config.current()
+        create_tables(boto3.client("dynamodb", region_name=settings.region), settings.table_prefix)
+        store.bind(settings)
+        yield
+
+
+def _fill(round_id: str, participants: int) -> None:
+    with StandingModel.batch_write() as batch:
+        for p in range(participants):
+            attempt = ScoredAttempt(f"a{p}", f"p{p}", "u", "official" if p % 3 else "citizen", p % 21, 20,
+                                    10_000 + p * 7 % 5000, 1_000 + p, 0)
+            batch.save(standings._best_item(standings.Best(attempt, round_id, f"Người {p}"), 1))
+
+
+def _calls_for_top(monkeypatch, round_id: str, category=None) -> tuple[int, list]:
+    calls = []
+    real = Connection._make_api_call
+
+    def counting(self, operation_name, operation_kwargs, *args, **kwargs):
+        calls.append(operation_name)
+        return real(self, operation_name, operation_kwargs, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "_make_api_call", counting)
+    top = standings.top(round_id, category, 100)
+    monkeypatch.undo()
+    return len(calls), top
+
+
+def test_top_list_reads_are_bounded(moto_tables, monkeypatch):
+    _fill("small", 100)
+    _fill("large", 5000)
+    small_calls, small_top = _calls_for_top(monkeypatch, "small")
+    large_calls, large_top = _calls_for_top(monkeypatch, "large")
+    assert small_calls == large_calls == standings.TOP_SHARDS
+    assert len(large_top) == 100
+    keys = [standings.rank_key(b.attempt) for b in large_top]
+    assert keys == sorted(keys)
+    assert large_top[0].attempt.correct == 20
+    cat_calls, cat_top = _calls_for_top(monkeypatch, "large", "citizen")
+    assert cat_calls == standings.TOP_SHARDS and {b.attempt.category for b in cat_top} == {"citizen"}
