@@ -2,7 +2,7 @@
 METRICS is the one list of metric names the code emits; the dashboard and its test read it."""
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 NAMESPACE = "Cuocthi"
@@ -20,6 +20,7 @@ METRICS: dict[str, str] = {
 }
 
 logger = Logger(service="cuocthi")
+tracer = Tracer(service="cuocthi")  # X-Ray; disabled outside Lambda (no daemon there)
 
 
 def metric(name: str, value: float = 1, **dimensions: str) -> None:

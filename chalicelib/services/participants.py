@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from functools import partial
 
 from chalicelib import auth, config, errors, runtime
 from chalicelib.api.http import integer, one_of, optional, text, validate
 from chalicelib.contest.imports import ID_MAX
 from chalicelib.contest.phones import normalize_phone
-from chalicelib.contest.ranking import live_key
+from chalicelib.contest.ranking import final_key, live_key
 from chalicelib.observability import metrics_count
 from chalicelib.services import scoring
-from chalicelib.services.views import participant_view, result_view
+from chalicelib.services.views import attempt_status, participant_view, result_view
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as store
 from chalicelib.store import rounds as round_store
@@ -123,8 +124,9 @@ def me(participant_id: str) -> dict:
     for round_ in round_store.list_rounds():
         in_round = [a for a in mine if a.round_id == round_.id]
         in_progress = next((a.attempt_id for a in in_round
-                            if a.status == "in_progress" and now <= a.accept_until), None)
-        best = scoring.best_of([a for a in in_round if a.status == "submitted"], live_key)
+                            if attempt_status(a, round_, now) == "in_progress"), None)
+        key = live_key if round_.prediction_truth is None else partial(final_key, truth=round_.prediction_truth)
+        best = scoring.best_of([a for a in in_round if a.status == "submitted"], key)
         rounds.append({"round_id": round_.id, "attempts_used": len(in_round),
                        "attempt_in_progress": in_progress, "best": result_view(best) if best else None})
     return {"participant": participant_view(item), "rounds": rounds}

@@ -85,7 +85,8 @@ def update_round(round_id: str, changes: dict, now: int, touches_rules: bool) ->
     if touches_rules:
         condition &= (RoundModel.status == "scheduled") & (RoundModel.opens_at > now)
     try:
-        item.update(actions=actions, condition=condition) if actions else None
+        if actions:
+            item.update(actions=actions, condition=condition)
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
