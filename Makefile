@@ -31,8 +31,21 @@ test: deps browser-deps
 run: deps
 	$(PY) -m local.run
 
+# PNGs of the participant pages at 360 px and 1280 px in test-artifacts/screenshots/.
+screenshots: deps browser-deps
+	SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_screenshots.py -q
+
 bench: deps
 	$(PY) -m bench.run_all
+
+# The deployable stack: build/package/sam.json + deployment.zip (README, Operations). No AWS credentials needed.
+STAGE ?= prod
+package: $(VENV)/.installed
+	rm -rf build/package
+	$(PY) infra/build_template.py --stage $(STAGE) --out build/merge-template.json
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-ap-southeast-1} $(VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template build/merge-template.json build/package
+	$(VENV)/bin/cfn-lint build/package/sam.json
 
 clean-local:
 	rm -rf .local

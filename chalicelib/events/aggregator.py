@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 
 from chalicelib import runtime
 from chalicelib.contest.ranking import ScoredAttempt, live_key
-from chalicelib.observability import logger, metric
+from chalicelib.observability import logger, metric, tracer
 from chalicelib.services.scoring import scored
 from chalicelib.store import standings
 from chalicelib.store.models import AttemptModel, ParticipantModel
@@ -121,6 +121,7 @@ def _aggregate(records: Iterable, plan) -> list[str]:
     return []
 
 
+@tracer.capture_method
 def _handle(event: dict, parse, plan) -> dict:
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
     records = event.get("Records", [])

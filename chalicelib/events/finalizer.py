@@ -16,7 +16,7 @@ from chalicelib.contest import tables
 from chalicelib.contest.ranking import FinalRanking, RankedEntry, final_ranking
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.units import BestOfParticipant, Targets, UnitTree, tally_units, unit_standings
-from chalicelib.observability import logger, metric
+from chalicelib.observability import logger, metric, tracer
 from chalicelib.services.scoring import scored
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import results as result_store
@@ -95,6 +95,7 @@ def _write_files(directory: Path, name: str, header: list[str], rows) -> list[Pa
     return [csv_path, xlsx_path]
 
 
+@tracer.capture_method
 def finalize(round_: Round) -> FinalRanking:
     started = time.monotonic()
     settings = config.current()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from chalicelib import runtime
 from chalicelib.events import finalizer
-from chalicelib.observability import logger, metrics_count
+from chalicelib.observability import logger, metrics_count, tracer
 from chalicelib.store import rounds as round_store
 
 # Finalization waits a little past the last accepted submission, so the index of accepted attempts has caught up.
 SETTLE_MS = 30_000
 
 
+@tracer.capture_method
 def tick(now: int | None = None) -> dict:
     """Opens rounds whose opening time has passed and closes those past `closes_at + grace`."""
     now = runtime.now_ms() if now is None else now
@@ -30,6 +31,7 @@ def tick(now: int | None = None) -> dict:
     return {"opened": opened, "closed": closed}
 
 
+@tracer.capture_method
 def finalize_due(now: int | None = None) -> dict:
     """Finalizes closed rounds once no submission can still arrive."""
     now = runtime.now_ms() if now is None else now

@@ -1,0 +1,243 @@
+"""A participant's path through the pages, in a real browser against the real HTTP app."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import dump
+
+from tests.support import iso
+
+MINUTE = 60 * 1000
+HTML_TEXT = "Câu hỏi có <b>HTML</b> & <script>alert(1)</script> bên trong?"
+
+
+def open_round(contest, round_id="dot-1", n=5, **rules):
+    """A round open now (real clock) whose bank holds one question with markup in its text."""
+    now = int(time.time() * 1000)
+    body = {"id": round_id, "name": f"Đợt thi {round_id}", "opens_at": iso(now + 60 * MINUTE),
+            "closes_at": iso(now + 120 * MINUTE), "questions_per_attempt": n, "time_limit_seconds": 600,
+            "prediction_question": "Có bao nhiêu người trả lời đúng tất cả các câu?", **rules}
+    reply = contest.api.post("/api/admin/rounds", body, token=contest.admin)
+    assert reply.status == 201, reply.text
+    bank = [{"id": f"q{i}", "text": HTML_TEXT if i == 0 else f"Câu hỏi số {i} về cải cách hành chính?",
+             "options": [f"Phương án {c} của câu {i}" for c in "ABCD"], "answer": i % 4} for i in range(n)]
+    reply = contest.api.put(f"/api/admin/rounds/{round_id}/questions", {"questions": bank}, token=contest.admin)
+    assert reply.status == 200, reply.text
+    # Questions are loaded while the round is scheduled; then it opens (a minute ago, by the real clock).
+    reply = contest.api.put(f"/api/admin/rounds/{round_id}", {"opens_at": iso(now - MINUTE)}, token=contest.admin)
+    assert reply.status == 200, reply.text
+    assert reply.body["round"]["status"] == "open", reply.text
+    return reply.body["round"]
+
+
+def test_register_take_reload_submit_and_see_result(live_contest, page):
+    open_round(live_contest)
+    page.goto(live_contest.base + "/#/dang-ky")
+
+    # An empty form: the API's field errors are shown next to each field.
+    page.get_by_role("button", name="Đăng ký").click()
+    expect(page.locator("#err-full_name")).not_to_be_empty()
+    expect(page.locator("#err-password")).not_to_be_empty()
+    expect(page.locator("#err-unit_id")).not_to_be_empty()
+
+    page.fill("#f-full_name", "Nguyễn Thị Bình")
+    page.fill("#f-phone", "+84 912 777 001")
+    page.fill("#f-password", "mat-khau-123")
+    page.select_option("#f-category", "citizen")
+    page.fill("#f-unit_id", "hai dinh")  # search without diacritics finds "Phường Hải Đình"
+    expect(page.locator("#unit-list li[data-unit]")).to_have_count(1)
+    page.locator("#unit-list li[data-unit='dong-hoi-hai-dinh']").click()
+    expect(page.locator(".unitchosen")).to_contain_text("Thành phố Đồng Hới › Phường Hải Đình")
+    page.get_by_role("button", name="Đăng ký").click()
+
+    # Home: contest, the open round with its countdown, live totals.
+    expect(page.locator("#nav")).to_contain_text("Nguyễn Thị Bình")
+    expect(page.locator("#stats")).to_contain_text("người đăng ký")
+    expect(page.locator("[data-round='dot-1'] .countdown")).to_contain_text("Đóng sau")
+    assert "token" not in page.url
+    page.get_by_role("link", name="Vào thi").click()
+
+    # The test: every question on one page, a countdown; markup in a question is plain text.
+    questions = page.locator(".question[data-question]")
+    expect(questions).to_have_count(5)
+    expect(page.locator("#time-left")).to_have_text(re.compile(r"^00:(09|10):\d\d$"))
+    expect(page.locator(".qtext", has_text="<b>HTML</b>")).to_have_count(1)
+    assert page.locator(".qtext b").count() == 0 and page.locator(".qtext script").count() == 0
+
+    attempt_id = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('cuocthi.answers.'))[0] || null") or None
+    bank = live_contest.bank("dot-1")
+    ids = questions.evaluate_all("els => els.map(e => e.dataset.question)")
+    right = {}
+    for qid in ids[:3]:  # answer three questions correctly, leave two blank
+        option = bank[qid].answer
+        page.locator(f"input[type=radio][data-question='{qid}'][value='{option}']").check()
+        right[qid] = option
+    page.fill("#f-prediction", "7")
+    expect(page.locator("#answered")).to_have_text("Đã trả lời 3/5 câu")
+
+    # Reload in the middle: the same attempt comes back with the answers still chosen.
+    page.reload()
+    expect(questions).to_have_count(5)
+    for qid, option in right.items():
+        expect(page.locator(f"input[type=radio][data-question='{qid}'][value='{option}']")).to_be_checked()
+    expect(page.locator("#f-prediction")).to_have_value("7")
+    assert attempt_id is None or page.evaluate(f"localStorage.getItem({attempt_id!r}) !== null")
+
+    # Submitting with blanks asks once, then sends.
+    page.locator("#submit").click()
+    expect(page.get_by_text("Bạn còn 2 câu chưa trả lời")).to_be_visible()
+    page.locator("#submit").click()
+    expect(page.locator("#score")).to_have_text("3/5")
+    expect(page.get_by_text("Dự đoán: 7")).to_be_visible()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cuocthi.answers.')).length") == 0
+    assert "token" not in page.url
+    assert page.problems == [], page.problems
+
+
+def login(page, base, phone, password="mat-khau-123"):
+    page.goto(base + "/#/dang-nhap")
+    page.fill("#f-phone", phone)
+    page.fill("#f-password", password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_login_refusals_and_public_tables(live_contest, page):
+    open_round(live_contest, max_attempts=1)
+    open_round(live_contest, "dot-2")
+    live_contest.api.put("/api/admin/rounds/dot-2", {"closes_at": iso(int(time.time() * 1000) - 1000)},
+                         token=live_contest.admin)
+    token, participant = live_contest.register(name="Trần Văn Cường")
+    attempt = live_contest.start(token)
+    assert live_contest.submit(token, attempt, right=2).status == 200
+
+    login(page, live_contest.base, participant["phone"], "sai-mat-khau")
+    expect(page.get_by_role("alert")).to_have_text("Số điện thoại hoặc mật khẩu không đúng.")
+    page.fill("#f-password", "mat-khau-123")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("#nav")).to_contain_text("Trần Văn Cường")
+    expect(page.locator("[data-round='dot-2'] .badge")).to_have_text("Đã kết thúc")
+    expect(page.locator("[data-round='dot-1'] .mine")).to_have_text("Bạn đã dùng 1/1 lượt thi, tốt nhất 2/5 câu đúng.")
+
+    page.goto(live_contest.base + "/#/thi/dot-2")  # a closed round: the refusal in plain Vietnamese
+    expect(page.get_by_role("alert")).to_have_text("Đợt thi chưa mở hoặc đã kết thúc, hiện không thể làm bài.")
+
+    page.goto(live_contest.base + "/#/thi/dot-1")  # the only allowed attempt is used
+    expect(page.get_by_role("alert")).to_have_text(REFUSALS["attempt_limit_reached"])
+
+    page.goto(live_contest.base + "/#/xep-hang/dot-1")
+    expect(page.get_by_role("heading", name="Bảng xếp hạng cá nhân")).to_be_visible()
+    expect(page.locator(".muted", has_text="Cập nhật lúc")).to_be_visible()
+    page.goto(live_contest.base + "/#/don-vi/dot-1")
+    expect(page.get_by_role("heading", name="Kết quả theo đơn vị")).to_be_visible()
+    expect(page.locator(".muted", has_text="Cập nhật lúc")).to_be_visible()
+    # 360 px: nothing wider than the screen (wide tables scroll inside their own box).
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.problems == [], page.problems
+
+
+REFUSALS = {
+    "attempt_limit_reached": "Bạn đã dùng hết số lượt thi của đợt này.",
+    "already_submitted": "Bài thi này đã được nộp trước đó; không thể nộp lại với câu trả lời khác.",
+    "deadline_passed": "Đã quá thời hạn nộp bài; bài thi này không được chấp nhận.",
+    "invalid": "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra lại.",
+}
+
+
+def refuse(code):
+    status = 400 if code == "invalid" else 409
+    body = dump({"error": {"code": code, "message": "server text"}})
+    return lambda route: route.fulfill(status=status, content_type="application/json", body=body)
+
+
+def test_refusal_codes_network_retry_and_resume(live_contest, page):
+    open_round(live_contest)
+    token, participant = live_contest.register(name="Lê Thị Dung")
+    login(page, live_contest.base, participant["phone"])
+    expect(page.locator("#nav")).to_contain_text("Lê Thị Dung")
+
+    # Each refusal code gets its own message (stubbed answers, so one attempt can meet them all).
+    page.route("**/api/rounds/dot-1/attempts", refuse("attempt_limit_reached"))
+    page.goto(live_contest.base + "/#/thi/dot-1")
+    expect(page.get_by_role("alert")).to_have_text(REFUSALS["attempt_limit_reached"])
+    page.unroute("**/api/rounds/dot-1/attempts")
+
+    page.goto(live_contest.base + "/#/")
+    page.goto(live_contest.base + "/#/thi/dot-1")
+    expect(page.locator(".question[data-question]")).to_have_count(5)
+    page.locator(".question[data-question]").first.locator("input[type=radio]").first.check()
+    for code in ("already_submitted", "deadline_passed", "invalid"):
+        page.route("**/submission", refuse(code))
+        page.locator("#submit").click()
+        if page.get_by_text("Bấm \"Nộp bài\" lần nữa").is_visible():
+            page.locator("#submit").click()
+        expect(page.get_by_role("alert")).to_have_text(REFUSALS[code])
+        page.unroute("**/submission")
+        page.reload()  # the attempt in progress comes back (200) and the answer with it
+        expect(page.locator(".question[data-question] input:checked")).to_have_count(1)
+
+    # The network fails: the page retries with back-off and the submission goes through.
+    failures = []
+
+    def flaky(route):
+        if not failures:
+            failures.append(1)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+    page.route("**/submission", flaky)
+    page.locator("#submit").click()
+    page.locator("#submit").click()
+    expect(page.get_by_text("Mất kết nối, đang thử gửi lại")).to_be_visible()
+    expect(page.locator("#score")).to_have_text(re.compile(r"^[01]/5$"), timeout=10000)
+    assert failures == [1]
+    assert [p for p in page.problems if not p.startswith("console")] == [], page.problems
+
+
+def test_submits_by_itself_at_the_deadline(live_contest, page):
+    open_round(live_contest)
+    closes = int(time.time() * 1000) + 5000  # the round closes in 5 s, so that is the attempt's deadline
+    reply = live_contest.api.put("/api/admin/rounds/dot-1", {"closes_at": iso(closes)}, token=live_contest.admin)
+    assert reply.status == 200, reply.text
+    _, participant = live_contest.register(name="Phạm Minh Em")
+    login(page, live_contest.base, participant["phone"])
+    expect(page.locator("#nav")).to_contain_text("Phạm Minh Em")
+    page.goto(live_contest.base + "/#/thi/dot-1")
+    expect(page.locator(".question[data-question]")).to_have_count(5)
+    expect(page.locator(".timer")).to_have_class("timer low")  # under a minute left: shown in red
+    qid = page.locator(".question[data-question]").first.get_attribute("data-question")
+    option = live_contest.bank("dot-1")[qid].answer
+    page.locator(f"input[type=radio][data-question='{qid}'][value='{option}']").check()
+    expect(page.locator("#score")).to_have_text("1/5", timeout=12000)  # nobody pressed "Nộp bài"
+    assert page.problems == [], page.problems
+
+
+def test_home_totals_are_formatted_the_vietnamese_way(live_contest, page):
+    body = dump({"registered": 14441, "participants": 13745, "submissions": 90271, "rounds": [],
+                 "as_of": "2021-10-20T16:59:59Z"})
+    page.route("**/api/stats", lambda route: route.fulfill(status=200, content_type="application/json", body=body))
+    page.goto(live_contest.base + "/")
+    expect(page.locator("#stats")).to_have_text("14.441 người đăng ký, 13.745 người dự thi, 90.271 bài thi")
+    expect(page.get_by_text("Chưa có đợt thi nào.")).to_be_visible()
+    assert page.problems == [], page.problems
+
+
+def test_static_files_and_path_traversal(live_contest):
+    http = live_contest.api.http
+    index = http.request("GET", "/")
+    assert index.status_code == 200 and index.headers["Content-Type"].startswith("text/html")
+    script = http.request("GET", "/static/app.js")
+    assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
+    assert http.request("GET", "/static/app.css").headers["Content-Type"].startswith("text/css")
+    for bad in ("/static/..%2Fapp.py", "/static/..%2F..%2Fapp.py", "/static/%2Fetc%2Fpasswd", "/static/.env",
+                "/static/nope.js", "/static/app.py", "/static/..", "/static/index.html%00.js"):
+        reply = http.request("GET", bad)
+        assert reply.status_code == 404, (bad, reply.status_code, reply.body[:200])
+        assert b'"not_found"' in reply.body
+    # Participant pages stay small.
+    total = sum(len(http.request("GET", p).body) for p in ("/", "/static/app.js", "/static/app.css"))
+    assert total < 200 * 1024, total
