@@ -58,9 +58,16 @@ def _import_rows(request, key: str, from_json, from_rows):
     raise errors.ApiError(415, "unsupported_media_type", "Chỉ nhận JSON, CSV hoặc XLSX.")
 
 
+REPORTED_ROW_ERRORS = 200  # a file of bad rows must not make an answer bigger than Lambda can send
+
+
 def _reject_rows(rows: list[dict]) -> errors.ApiError:
-    fields = {f"row {row['row']}.{row['field']}": row["message"] for row in rows[:200]}
-    return errors.invalid(fields, "Có dòng dữ liệu không hợp lệ.", rows=rows)
+    shown = rows[:REPORTED_ROW_ERRORS]
+    fields = {f"row {row['row']}.{row['field']}": row["message"] for row in shown}
+    message = "Có dòng dữ liệu không hợp lệ."
+    if len(rows) > len(shown):
+        message = f"Có {len(rows)} lỗi trong dữ liệu; dưới đây là {len(shown)} lỗi đầu tiên."
+    return errors.invalid(fields, message, rows=shown)
 
 
 def import_units(request) -> dict:
@@ -103,7 +110,8 @@ def import_questions(request, round_id: str) -> dict:
 
 
 def _round_or_404(round_id: str) -> Round:
-    round_ = round_store.get_round(round_id, fresh=True)
+    # round ids are at most 64 characters; a longer one from the path is no round, and too long a DynamoDB key
+    round_ = round_store.get_round(round_id, fresh=True) if len(round_id) <= 64 else None
     if round_ is None:
         raise errors.not_found("round_not_found", "Không tìm thấy đợt thi.")
     return round_

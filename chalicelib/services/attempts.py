@@ -8,7 +8,7 @@ from chalicelib.api.http import integer, validate
 from chalicelib.contest import attempts as rules
 from chalicelib.contest.names import mask_name
 from chalicelib.observability import metrics_count
-from chalicelib.services.views import attempt_view, result_view
+from chalicelib.services.views import accepted_until, attempt_view, result_view
 from chalicelib.store import attempts as store
 from chalicelib.store import participants as participant_store
 from chalicelib.store import rounds as round_store
@@ -18,7 +18,8 @@ MAX_PREDICTION = 1_000_000_000
 
 
 def _round_or_404(round_id: str):
-    round_ = round_store.get_round(round_id)
+    # round ids are at most 64 characters; a longer one from the path is no round, and too long a DynamoDB key
+    round_ = round_store.get_round(round_id) if len(round_id) <= 64 else None
     if round_ is None:
         raise errors.not_found("round_not_found", "Không tìm thấy đợt thi.")
     return round_
@@ -53,16 +54,19 @@ def start(participant_id: str, round_id: str) -> tuple[dict, int]:
             return {"attempt": attempt_view(attempt, bank, round_, now)}, 201
         except store.StartRefused:
             entry = store.get_entry(participant_id, round_.id)
-            if entry and entry.in_progress and entry.in_progress_until is not None \
-                    and entry.in_progress_until >= now:
+            pointing = entry and entry.in_progress and entry.in_progress_until is not None \
+                and entry.in_progress_until >= now
+            if pointing:
                 current = store.get(entry.in_progress)
                 if current is not None and current.status == "in_progress":
                     current_bank = round_store.load_bank(round_.id, current.bank_version)
                     return {"attempt": attempt_view(current, current_bank, round_, now)}, 200
-                finished = entry.in_progress
-            elif entry and round_.max_attempts is not None and entry.attempts_used >= round_.max_attempts:
+            # checked whether or not the entry still points at a submitted attempt
+            if entry and round_.max_attempts is not None and entry.attempts_used >= round_.max_attempts:
                 raise errors.conflict("attempt_limit_reached",
                                       "Bạn đã dùng hết số lượt thi của đợt này.") from None
+            if pointing:
+                finished = entry.in_progress  # submitted: the entry may move on to a new attempt
     raise errors.ApiError(409, "attempt_conflict", "Hệ thống đang bận, vui lòng thử lại.")
 
 
@@ -120,7 +124,7 @@ def submit(participant_id: str, attempt_id: str, body: dict) -> dict:
     if item.status == "submitted":
         return _already(item, answers, prediction)
     round_ = _round_or_404(item.round_id)
-    if now > min(item.accept_until, round_.closes_at + round_.grace_seconds * 1000):
+    if now > accepted_until(item, round_):
         raise _deadline_passed()
     key = {q.id: q.answer for q in round_store.load_bank(item.round_id, item.bank_version)}
     correct = rules.score(drawn, answers, key)

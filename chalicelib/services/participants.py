@@ -20,7 +20,7 @@ from chalicelib.store import units as unit_store
 from chalicelib.store.models import ParticipantModel
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_ID_NUMBER = re.compile(r"\d{12}")
+_ID_NUMBER = re.compile(r"[0-9]{12}")  # ASCII digits only: "\d" would let "０４４…" claim a second account
 
 
 def _phone(value):
@@ -99,8 +99,10 @@ def check_password(throttle_key: str, password: str, stored_hash: str | None) ->
 
 
 def login(body: dict) -> dict:
-    clean = validate(body, {"phone": (text(1, 32), True), "password": (_password_any, True)})
-    phone = normalize_phone(clean["phone"]) or clean["phone"]
+    # Only a mobile number can be an account; checking it first also keeps the failure counter's key a
+    # normalised phone, so no "phone" can count against an organizer's key ("admin:<username>").
+    clean = validate(body, {"phone": (_phone, True), "password": (_password_any, True)})
+    phone = clean["phone"]
     item = store.find_by_phone(phone)
     if not check_password(phone, clean["password"], item.password_hash if item else None):
         raise errors.ApiError(401, "bad_credentials", "Số điện thoại hoặc mật khẩu không đúng.")

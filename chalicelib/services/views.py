@@ -33,10 +33,16 @@ def participant_view(item: ParticipantModel) -> dict:
     }
 
 
-def attempt_status(item: AttemptModel, now: int) -> str:
+def accepted_until(item: AttemptModel, round_: Round) -> int:
+    """The last receive time a submission of this attempt is accepted: its own, or the round's close plus the
+    grace when the organizer closed (or moved closes_at) after the attempt started."""
+    return min(int(item.accept_until), round_.closes_at + round_.grace_seconds * 1000)
+
+
+def attempt_status(item: AttemptModel, round_: Round, now: int) -> str:
     if item.status == "submitted":
         return "submitted"
-    return "in_progress" if now <= item.accept_until else "expired"
+    return "in_progress" if now <= accepted_until(item, round_) else "expired"
 
 
 def result_view(item: AttemptModel) -> dict | None:
@@ -60,6 +66,7 @@ def attempt_view(item: AttemptModel, bank: tuple[BankQuestion, ...], round_: Rou
                           "options": [{"id": oid, "text": texts[oid]} for oid in drawn.option_ids]})
     return {
         "id": item.attempt_id, "round_id": item.round_id, "started_at": iso(int(item.started_at)),
-        "deadline": iso(int(item.deadline)), "status": attempt_status(item, now), "questions": questions,
+        "deadline": iso(min(int(item.deadline), round_.closes_at)), "status": attempt_status(item, round_, now),
+        "questions": questions,
         "prediction_question": round_.prediction_question, "result": result_view(item),
     }
