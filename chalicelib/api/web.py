@@ -1,4 +1,4 @@
-"""The participant web pages: one HTML page and a few static files, served by the app itself (no CDN)."""
+"""The web pages (participants at /, organizers at /admin) and a few static files, served by the app itself (no CDN)."""
 from __future__ import annotations
 
 import os
@@ -56,6 +56,12 @@ def static_path(name: str) -> tuple[str, str] | None:
 @bp.route("/", methods=["GET"])
 def index():
     return _file(os.path.join(WEB_DIR, "index.html"), CONTENT_TYPES["html"], "no-cache")
+
+
+@bp.route("/admin", methods=["GET"])
+def admin():
+    """The organizers' pages: a separate small page and bundle, so the participant pages stay light."""
+    return _file(os.path.join(WEB_DIR, "admin.html"), CONTENT_TYPES["html"], "no-cache")
 
 
 @bp.route("/static/{name}", methods=["GET"])

@@ -1,5 +1,5 @@
-"""`make screenshots`: PNGs of the main pages at 360 px and 1280 px in test-artifacts/screenshots/.
-Skipped in the ordinary test run (set SCREENSHOTS=1)."""
+"""`make screenshots`: PNGs of the main pages (participants' and organizers', the latter named btc-*) at 360 px and
+1280 px in test-artifacts/screenshots/. Skipped in the ordinary test run (set SCREENSHOTS=1)."""
 from __future__ import annotations
 
 import os
@@ -42,4 +42,65 @@ def test_screenshots(live_contest, browser):
         page.wait_for_selector("#score")
         page.screenshot(path=os.path.join(OUT, f"ket-qua-{width}.png"), full_page=True)
         page.evaluate("localStorage.clear()")
+        context.close()
+
+
+def test_organizer_screenshots(live_contest, browser, monkeypatch):
+    """The organizer pages, with real numbers: the stream records are fed to the aggregator as Lambda would."""
+    import time
+
+    from chalicelib.config import current
+    from chalicelib.contest.tables import write_xlsx
+    from chalicelib.events import aggregator, lifecycle
+    from tests.browser.test_organizer import QUESTION_HEADER, XLSX, admin_login, question_rows
+    from tests.streams import events, stream_records
+
+    open_round(live_contest)
+    open_round(live_contest, "dot-2", grace_seconds=0)
+    for i in range(4):
+        t, _ = live_contest.register(name=f"Người thi số {i}", unit_id="dong-hoi-hai-dinh",
+                                     category="citizen" if i % 2 else "official")
+        live_contest.submit(t, live_contest.start(t), right=i + 1)
+        live_contest.submit(t, live_contest.start(t, "dot-2"), right=i, prediction=i)
+    settings = current()
+    for table, handle in (("attempts", aggregator.handle_attempts), ("participants", aggregator.handle_registrations)):
+        for batch in events(stream_records(settings.table_name(table), settings.dynamodb_endpoint), 100):
+            handle(batch)
+    live_contest.api.post("/api/admin/rounds/dot-2/close", token=live_contest.admin)
+    monkeypatch.setattr(lifecycle, "SETTLE_MS", 0)
+    time.sleep(0.01)
+    lifecycle.finalize_due()
+    live_contest.api.post("/api/admin/rounds", {"id": "dot-3", "name": "Đợt thi thứ ba",
+                                                "opens_at": "2030-01-01T08:00:00+07:00",
+                                                "closes_at": "2030-01-08T08:00:00+07:00"}, token=live_contest.admin)
+    os.makedirs(OUT, exist_ok=True)
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN",
+                                      timezone_id="Asia/Ho_Chi_Minh")
+        page = context.new_page()
+        base = live_contest.base
+
+        def shot(name, *selectors):
+            for selector in selectors:
+                page.wait_for_selector(selector)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=os.path.join(OUT, f"btc-{name}-{width}.png"), full_page=True)
+        page.goto(base + "/admin")
+        shot("dang-nhap", "#f-username")
+        admin_login(page, base)
+        shot("dot-thi", "tr[data-round]")
+        page.goto(base + "/admin#/dot-moi")
+        shot("tao-dot", "#round-form")
+        page.goto(base + "/admin#/dot/dot-3")
+        page.set_input_files("#f-file", files=[{"name": "cau-hoi.xlsx", "mimeType": XLSX, "buffer": write_xlsx(
+            "Câu hỏi", QUESTION_HEADER, question_rows(5, bad_at=1)[:3] + [["", "A", "", "", "B"]])}])
+        page.get_by_role("button", name="Nhập dữ liệu").click()
+        shot("nhap-loi", "table.import-errors")
+        page.goto(base + "/admin#/dot/dot-1")
+        page.get_by_role("button", name="Đóng đợt thi…").click()
+        shot("dong-dot", "#close-box [role=alert]")
+        page.goto(base + "/admin#/dot/dot-2")
+        shot("ket-qua", "a[data-file]")
+        page.goto(base + "/admin#/bang-dieu-khien")
+        shot("bang-dieu-khien", "table.unit-targets", "#totals .total", "#hour-chart")
         context.close()
