@@ -28,10 +28,11 @@ deps: $(VENV)/.installed node_modules/.installed system-deps
 test: deps browser-deps
 	$(PY) -m pytest
 
+# The local stack on loopback ports (README, "Local stack"); schedules every 5 s unless LOCAL_SCHEDULE_SECONDS says.
 run: deps
-	$(PY) -m local.run
+	LOCAL_SCHEDULE_SECONDS=$${LOCAL_SCHEDULE_SECONDS:-5} $(PY) -m local.run
 
-# PNGs of the participant pages at 360 px and 1280 px in test-artifacts/screenshots/.
+# PNGs of the participant and organizer pages at 360 px and 1280 px in test-artifacts/screenshots/.
 screenshots: deps browser-deps
 	SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_screenshots.py -q
 

@@ -9,3 +9,6 @@ os.environ.update({
 })
 os.environ.pop("DYNAMODB_ENDPOINT", None)
 os.environ.pop("S3_ENDPOINT", None)
+
+# DynamoDB Local and moto's S3 server for any test folder that needs them (see tests/localstack.py).
+from tests.localstack import dynamodb_local, local_bucket, local_tables, s3_server  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """Participants, their unique phone and CCCD claims, and login-failure counters."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -22,23 +23,30 @@ def _claim_key(field: str, value: str) -> str:
     return f"{field}#{value}"
 
 
-def register(participant: ParticipantModel) -> None:
-    """Stores the participant and claims its phone (and CCCD) in one transaction: no duplicate can slip in."""
+def register(participant: ParticipantModel, tries: int = 4) -> None:
+    """Stores the participant and claims its phone (and CCCD) in one transaction: no duplicate can slip in.
+    A transaction cancelled only because another one touched the same claim at that moment is tried again,
+    so the claim's condition, not the timing, decides."""
     claims = [("phone", participant.phone)]
     if participant.id_number:
         claims.append(("id_number", participant.id_number))
-    try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.save(participant, condition=ParticipantModel.participant_id.does_not_exist())
-            for field, value in claims:
-                guard = GuardModel(_claim_key(field, value), participant_id=participant.participant_id)
-                tx.save(guard, condition=GuardModel.key.does_not_exist())
-    except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        for (field, _), reason in zip(claims, reasons[1:]):
-            if reason is not None and reason.code == "ConditionalCheckFailed":
-                raise AlreadyClaimed(field) from error
-        raise
+    for attempt in range(tries):
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                tx.save(participant, condition=ParticipantModel.participant_id.does_not_exist())
+                for field, value in claims:
+                    guard = GuardModel(_claim_key(field, value), participant_id=participant.participant_id)
+                    tx.save(guard, condition=GuardModel.key.does_not_exist())
+            return
+        except TransactWriteError as error:
+            reasons = error.cancellation_reasons or []
+            for (field, _), reason in zip(claims, reasons[1:]):
+                if reason is not None and reason.code == "ConditionalCheckFailed":
+                    raise AlreadyClaimed(field) from error
+            conflicted = any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)
+            if not conflicted or attempt == tries - 1:
+                raise
+            time.sleep(0.02 * 2 ** attempt)
 
 
 def get(participant_id: str) -> ParticipantModel | None:

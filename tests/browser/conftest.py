@@ -14,7 +14,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.events.conftest import _free_port, dynamodb_local, local_aws  # noqa: F401  (session DynamoDB Local)
+from local.processes import free_port
+from tests.events.conftest import local_aws  # noqa: F401
 from tests.support import Api, Clock, Contest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -50,7 +51,7 @@ def server(local_aws):  # noqa: F811
 
     runtime.reset_clock()
     original_class = app.__class__
-    port = _free_port()
+    port = free_port()
     local = create_local_server(app, Config.create(chalice_stage="dev", app_name="cuocthi"), "127.0.0.1", port)
     thread = threading.Thread(target=local.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import dump
-from tests.events.conftest import _free_port
+from local.processes import free_port
 from tests.support import iso
 
 MINUTE = 60 * 1000
@@ -47,7 +47,7 @@ def s3_server(local_aws, monkeypatch):  # noqa: F811
     from chalicelib import config
     from chalicelib.store import results
 
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"

@@ -1,0 +1,64 @@
+"""Finalization's peak Python memory (tracemalloc) for the same participants with 1 and with 6 attempts each.
+Target: memory grows with participants, not attempts (attempts are streamed twice and written to disk)."""
+from __future__ import annotations
+
+import tracemalloc
+
+from bench.common import dynamodb_local
+
+PARTICIPANTS = 1500
+
+
+def _contest(round_id: str, attempts_each: int) -> None:
+    from chalicelib.contest.rounds import Round
+    from chalicelib.store import attempts as attempt_store, rounds as round_store
+    from chalicelib.store.models import AttemptModel, DrawnQuestionMap, ParticipantModel
+
+    round_store.create_round(Round(round_id, "Đợt", 0, 10**7, status="closed"))
+    with ParticipantModel.batch_write() as people, AttemptModel.batch_write() as attempts:
+        for p in range(PARTICIPANTS):
+            pid = f"{round_id}-p{p}"
+            people.save(ParticipantModel(pid, full_name=f"Nguyễn Văn {p}", phone=f"09{p:08d}", unit_id="dong-hoi",
+                                         category="citizen", password_hash="x", registered_at=0))
+            for k in range(attempts_each):
+                aid = f"{round_id}-{p}-{k}"
+                attempts.save(AttemptModel(
+                    aid, participant_id=pid, round_id=round_id, unit_id="dong-hoi", category="citizen",
+                    display_name="N", started_at=0, deadline=1, accept_until=1, bank_version="v",
+                    questions=[DrawnQuestionMap(id="q", option_ids=["o"])], status="submitted", answers={},
+                    correct=(p + k) % 21, total=20, prediction=k, duration_ms=1000 + k, submitted_at=10 + k,
+                    round_shard=attempt_store.round_shard(round_id, aid)))
+
+
+def main() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib import config
+    from chalicelib.contest.units import Unit
+    from chalicelib.events import finalizer
+    from chalicelib.store import results, rounds as round_store, units as unit_store
+
+    with dynamodb_local("bench-fin-"), mock_aws():
+        settings = config.current()
+        boto3.client("s3", region_name=settings.region).create_bucket(
+            Bucket=settings.results_bucket, CreateBucketConfiguration={"LocationConstraint": settings.region})
+        results.forget_client()
+        unit_store.save_units([Unit("dong-hoi", "Thành phố Đồng Hới", None, "district", 300, 130000)])
+        figures = []
+        for attempts_each in (1, 6):
+            round_id = f"r{attempts_each}"
+            _contest(round_id, attempts_each)
+            tracemalloc.start()
+            finalizer.finalize(round_store.get_round(round_id, fresh=True))
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            figures.append((attempts_each, peak))
+    print(f"finalization, {PARTICIPANTS} participants (DynamoDB Local, moto S3), peak traced memory:")
+    for attempts_each, peak in figures:
+        print(f"  {attempts_each} attempt(s) each ({attempts_each * PARTICIPANTS} attempts): {peak / 2**20:.1f} MiB")
+    print(f"  ratio 6x attempts / 1x: {figures[1][1] / figures[0][1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
