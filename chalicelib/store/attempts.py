@@ -12,6 +12,8 @@ from chalicelib.store.models import AttemptModel, EntryModel
 
 # Accepted attempts of a round are spread over this many index partitions, so no key is hot.
 ROUND_SHARDS = 16
+# Finalization reads them in pages of this many items, so its memory does not grow with the attempts.
+PAGE_SIZE = 200
 
 
 class StartRefused(Exception):
@@ -87,4 +89,4 @@ def of_participant(participant_id: str) -> list[AttemptModel]:
 def accepted_in_round(round_id: str) -> Iterator[AttemptModel]:
     """Every accepted attempt of a round, shard by shard (the sparse index holds only accepted ones)."""
     for shard in range(ROUND_SHARDS):
-        yield from AttemptModel.by_round_shard.query(f"{round_id}#{shard}")
+        yield from AttemptModel.by_round_shard.query(f"{round_id}#{shard}", page_size=PAGE_SIZE)
