@@ -96,7 +96,27 @@ def test_register_take_reload_submit_and_see_result(live_contest, page):
     expect(page.get_by_text("Dự đoán: 7")).to_be_visible()
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cuocthi.answers.')).length") == 0
     assert "token" not in page.url
+
+    # The stream brings the result to the live leaderboard, where the participant finds their own place.
+    feed_streams()
+    page.goto(live_contest.base + "/#/xep-hang/dot-1")
+    expect(page.locator("#my-place")).to_have_text("Bạn đang xếp hạng 1 với 3/5 câu đúng.")
+    expect(page.locator("tr.me")).to_contain_text("Nguyễn T. B.")
+    page.get_by_role("link", name="Nhân dân").click()
+    expect(page.locator("tr.me td").first).to_have_text("1")
     assert page.problems == [], page.problems
+
+
+def feed_streams() -> None:
+    """What the stream runner does in `make run`: hand the new stream records to the app's handlers."""
+    from app import aggregate_attempts, count_registrations
+    from chalicelib.config import current
+    from tests.streams import events, stream_records
+
+    settings = current()
+    for table, handler in (("attempts", aggregate_attempts), ("participants", count_registrations)):
+        for batch in events(stream_records(settings.table_name(table), settings.dynamodb_endpoint), 100):
+            assert handler(batch, None) == {"batchItemFailures": []}
 
 
 def login(page, base, phone, password="mat-khau-123"):

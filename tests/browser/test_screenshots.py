@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_participant import open_round
+from tests.browser.test_participant import feed_streams, open_round
 
 pytestmark = pytest.mark.skipif(not os.environ.get("SCREENSHOTS"), reason="only for `make screenshots`")
 OUT = os.path.join(ARTIFACTS, "screenshots")
@@ -49,11 +49,9 @@ def test_organizer_screenshots(live_contest, browser, monkeypatch):
     """The organizer pages, with real numbers: the stream records are fed to the aggregator as Lambda would."""
     import time
 
-    from chalicelib.config import current
     from chalicelib.contest.tables import write_xlsx
-    from chalicelib.events import aggregator, lifecycle
+    from chalicelib.events import lifecycle
     from tests.browser.test_organizer import QUESTION_HEADER, XLSX, admin_login, question_rows
-    from tests.streams import events, stream_records
 
     open_round(live_contest)
     open_round(live_contest, "dot-2", grace_seconds=0)
@@ -62,10 +60,7 @@ def test_organizer_screenshots(live_contest, browser, monkeypatch):
                                      category="citizen" if i % 2 else "official")
         live_contest.submit(t, live_contest.start(t), right=i + 1)
         live_contest.submit(t, live_contest.start(t, "dot-2"), right=i, prediction=i)
-    settings = current()
-    for table, handle in (("attempts", aggregator.handle_attempts), ("participants", aggregator.handle_registrations)):
-        for batch in events(stream_records(settings.table_name(table), settings.dynamodb_endpoint), 100):
-            handle(batch)
+    feed_streams()
     live_contest.api.post("/api/admin/rounds/dot-2/close", token=live_contest.admin)
     monkeypatch.setattr(lifecycle, "SETTLE_MS", 0)
     time.sleep(0.01)

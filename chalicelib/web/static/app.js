@@ -577,12 +577,13 @@
   }
 
   // --- public tables -------------------------------------------------------------------------------------
-  function table(headers, rows) {
+  // `mine[i]` marks the signed-in participant's own row.
+  function table(headers, rows, mine) {
     var thead = el("tr");
     headers.forEach(function (h) { add(thead, el("th", {class: h[1] ? "num" : null, scope: "col", text: h[0]})); });
     var tbody = el("tbody");
-    rows.forEach(function (row) {
-      var tr = el("tr");
+    rows.forEach(function (row, r) {
+      var tr = el("tr", mine && mine[r] ? {class: "me", "aria-current": "true"} : null);
       row.forEach(function (cell, i) {
         var td = el("td", {class: headers[i][1] ? "num" : null});
         add(td, cell === null || cell === undefined ? "–" : cell);
@@ -617,11 +618,17 @@
         add(holder, freshness(b));
         if (b.prediction_truth !== null && b.prediction_truth !== undefined) add(holder, el("p", {text: "Đáp án câu dự đoán: " + fmtInt(b.prediction_truth)}));
         if (!b.entries.length) return add(holder, el("p", {class: "muted", text: "Chưa có bài thi nào."}));
+        var me = user() && user().id;
+        var mine = b.entries.map(function (e) { return !!me && e.participant_id === me; });
+        var place = b.entries.filter(function (e, i) { return mine[i]; })[0];
+        add(holder, el("p", {id: "my-place", class: place ? "info" : "muted",
+          text: place ? "Bạn đang xếp hạng " + place.rank + " với " + place.correct + "/" + place.total + " câu đúng."
+            : (me ? "Bạn chưa có tên trong danh sách này." : "")}));
         add(holder, table([["Hạng", 1], ["Họ tên"], ["Đơn vị"], ["Đối tượng"], ["Số câu đúng", 1], ["Thời gian", 1]].concat(b.final ? [["Dự đoán", 1]] : []),
           b.entries.map(function (e) {
             return [e.rank, e.display_name, e.unit_name, CATEGORY_SHORT[e.category] || e.category, e.correct + "/" + e.total,
               fmtDuration(e.duration_ms)].concat(b.final ? [fmtInt(e.prediction)] : []);
-          })));
+          }), mine));
       }, function () { if (current(seq)) { clear(holder); add(holder, alertBox("Không kết nối được máy chủ.")); } });
     }
     render(el("h1", {text: "Bảng xếp hạng cá nhân"}), tabs, holder,
