@@ -13,11 +13,10 @@ import argparse
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from local.processes import Child, PortInUse, StartFailed, free_port, port_is_free
+from local.processes import LocalServer, StartFailed
 from local.settings import HOST, REGION, ROOT
 
 JAVA_DIR = Path(__file__).resolve().parent / "java"
@@ -62,43 +61,22 @@ def command(port: int, db_path: Path | None) -> list[str]:
             "-port", str(port), *storage, "-sharedDb", "-disableTelemetry"]
 
 
-class DynamoDBLocal:
+class DynamoDBLocal(LocalServer):
     """One DynamoDB Local process. `-sharedDb`: every credential and region sees the same tables."""
+
+    label = "dynamodb-local"
 
     def __init__(self, port: int | None = None, db_path: Path | None = None, log_path: Path | None = None,
                  what: str = "DynamoDB Local", variable: str = "") -> None:
-        self.port = port or free_port()
+        super().__init__(port, log_path, what, variable, cwd=db_path)
         self.db_path = db_path
-        self.what, self.variable = what, variable
-        self._tmp = None
-        if log_path is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="dynamodb-local-")
-            log_path = Path(self._tmp.name) / "dynamodb.log"
-        self.child = Child("DynamoDB Local", [], log_path, cwd=db_path or log_path.parent)
 
-    @property
-    def endpoint(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def start(self, timeout: float = 60.0) -> "DynamoDBLocal":
-        return self.launch().wait_ready(timeout)
-
-    def launch(self) -> "DynamoDBLocal":
-        """Starts the process without waiting for it (the JVM takes a second or two: do something else)."""
-        if not port_is_free(self.port):
-            raise PortInUse(self.port, self.what, self.variable)
+    def prepare(self) -> None:
         if self.db_path is not None:
             self.db_path.mkdir(parents=True, exist_ok=True)
         self.child.command = command(self.port, self.db_path)
-        self.child.start()
-        return self
 
-    def wait_ready(self, timeout: float = 60.0) -> "DynamoDBLocal":
-        self.child.wait_for_port(self.port, timeout)
-        self._wait_ready(timeout)
-        return self
-
-    def _wait_ready(self, timeout: float) -> None:
+    def check_ready(self, timeout: float) -> None:
         """The port opens before the database is usable; a first ListTables proves it is."""
         import botocore.exceptions
 
@@ -120,21 +98,6 @@ class DynamoDBLocal:
         return boto3.session.Session().client(
             service, endpoint_url=self.endpoint, region_name=REGION, aws_access_key_id="local",
             aws_secret_access_key="local", config=Config(retries={"max_attempts": 2, "mode": "standard"}))
-
-    def alive(self) -> bool:
-        return self.child.alive()
-
-    def stop(self) -> None:
-        self.child.stop()
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
-
-    def __enter__(self) -> "DynamoDBLocal":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def build_launcher() -> Path:

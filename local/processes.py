@@ -132,3 +132,63 @@ class Child:
             os.killpg(self.process.pid, signum)     # the child leads its own group: only it and its own
         except (ProcessLookupError, PermissionError):
             self.process.send_signal(signum)
+
+
+class LocalServer:
+    """A server of the local stack: one child process on a loopback port, logged to `log_path` (a temporary
+    folder's file when not given). Subclasses say how to prepare the command and when it is ready."""
+
+    label = "server"
+
+    def __init__(self, port: int | None, log_path: Path | None, what: str, variable: str,
+                 command: Sequence[str] = (), cwd: Path | None = None) -> None:
+        import tempfile
+
+        self.port = port or free_port()
+        self.what, self.variable = what, variable
+        self._tmp = None
+        if log_path is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix=f"{self.label}-")
+            log_path = Path(self._tmp.name) / f"{self.label}.log"
+        self.child = Child(what, list(command), log_path, cwd=cwd or log_path.parent)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self, timeout: float = 60.0):
+        return self.launch().wait_ready(timeout)
+
+    def launch(self):
+        """Starts the process without waiting for it."""
+        if not port_is_free(self.port):
+            raise PortInUse(self.port, self.what, self.variable)
+        self.prepare()
+        self.child.start()
+        return self
+
+    def prepare(self) -> None:
+        """Anything to do before the process starts (set the command, make folders)."""
+
+    def wait_ready(self, timeout: float = 60.0):
+        self.child.wait_for_port(self.port, timeout)
+        self.check_ready(timeout)
+        return self
+
+    def check_ready(self, timeout: float) -> None:
+        """An open port is enough unless a subclass knows better."""
+
+    def alive(self) -> bool:
+        return self.child.alive()
+
+    def stop(self) -> None:
+        self.child.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -8,61 +8,24 @@ from __future__ import annotations
 import json
 import mimetypes
 import sys
-import tempfile
 from pathlib import Path
 
-from local.processes import Child, PortInUse, free_port, port_is_free
+from local.processes import LocalServer
 from local.settings import HOST, REGION
 
 MANIFEST = ".manifest.json"
 
 
-class MotoS3:
+class MotoS3(LocalServer):
+    label = "moto-s3"
+
     def __init__(self, port: int | None = None, log_path: Path | None = None, what: str = "S3 emulator (moto)",
                  variable: str = "") -> None:
-        self.port = port or free_port()
-        self.what, self.variable = what, variable
-        self._tmp = None
-        if log_path is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="moto-s3-")
-            log_path = Path(self._tmp.name) / "s3.log"
-        self.child = Child("moto server", [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
-                           log_path)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def start(self, timeout: float = 30.0) -> "MotoS3":
-        return self.launch().wait_ready(timeout)
-
-    def launch(self) -> "MotoS3":
-        if not port_is_free(self.port):
-            raise PortInUse(self.port, self.what, self.variable)
-        self.child.start()
-        return self
-
-    def wait_ready(self, timeout: float = 30.0) -> "MotoS3":
-        self.child.wait_for_port(self.port, timeout)
-        return self
+        super().__init__(port, log_path, what, variable)
+        self.child.command = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]
 
     def client(self):
         return client(self.endpoint)
-
-    def alive(self) -> bool:
-        return self.child.alive()
-
-    def stop(self) -> None:
-        self.child.stop()
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp = None
-
-    def __enter__(self) -> "MotoS3":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def client(endpoint: str):

@@ -12,3 +12,18 @@ os.environ.pop("S3_ENDPOINT", None)
 
 # DynamoDB Local and moto's S3 server for any test folder that needs them (see tests/localstack.py).
 from tests.localstack import dynamodb_local, local_bucket, local_tables, s3_server  # noqa: E402,F401
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def clock():
+    """The server's clock, fixed at T0 and moved by the test; the real clock again afterwards."""
+    from chalicelib import runtime
+    from tests.support import T0, Clock
+
+    clock = Clock(T0)
+    runtime.set_clock(clock)
+    yield clock
+    runtime.reset_clock()

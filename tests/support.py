@@ -263,3 +263,39 @@ def scheduled_event() -> dict:
     return {"version": "0", "id": "00000000-0000-0000-0000-000000000000", "detail-type": "Scheduled Event",
             "source": "aws.events", "account": "000000000000", "time": "2021-10-01T00:00:00Z",
             "region": "ap-southeast-1", "resources": [], "detail": {}}
+
+
+ORGANIZER = ("btc", "mat-khau-btc-1")
+
+
+def organizer_contest(api: Api, clock: Clock) -> Contest:
+    """An organizer account, logged in through the API, with the test units imported."""
+    from chalicelib.services import admin
+
+    admin.create_organizer(*ORGANIZER)
+    reply = api.post("/api/admin/sessions", {"username": ORGANIZER[0], "password": ORGANIZER[1]})
+    assert reply.status == 200, reply.text
+    contest = Contest(api, clock, reply.body["token"])
+    contest.add_units()
+    return contest
+
+
+class UrlHttp:
+    """The `request(method, path, headers, body)` interface of Chalice's test client, over real HTTP;
+    safe to share between threads (every request is independent)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def request(self, method, path, headers=None, body=b""):
+        import urllib.error
+        import urllib.request
+        from types import SimpleNamespace
+
+        request = urllib.request.Request(self.base + path, data=body or None, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return SimpleNamespace(status_code=response.status, body=response.read(),
+                                       headers=dict(response.headers))
+        except urllib.error.HTTPError as error:
+            return SimpleNamespace(status_code=error.code, body=error.read(), headers=dict(error.headers))

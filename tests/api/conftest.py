@@ -1,25 +1,15 @@
 from contextlib import ExitStack, contextmanager
 
 import boto3
-import botocore.loaders
-import botocore.session
 import pytest
 from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import config, runtime, store
-from chalicelib.services import admin
 from chalicelib.store import rounds as round_store
 from chalicelib.store import units as unit_store
 from chalicelib.store.schema import create_tables
-from tests.support import T0, Api, Clock, Contest, Tables, set_clock
-
-# Every PynamoDB connection makes a botocore session, and every session would parse the service JSON again
-# (most of a test's time); one shared loader parses it once per run.
-_LOADER = botocore.loaders.create_loader()
-botocore.session.create_loader = lambda *args, **kwargs: _LOADER
-
-ORGANIZER = ("btc", "mat-khau-btc-1")
+from tests.support import T0, Api, Clock, Tables, organizer_contest, set_clock
 
 
 @contextmanager
@@ -42,23 +32,6 @@ def chalice_api():
 
     with Client(app) as client:
         yield Api(client.http)
-
-
-def organizer_contest(api: Api, clock: Clock) -> Contest:
-    admin.create_organizer(*ORGANIZER)
-    reply = api.post("/api/admin/sessions", {"username": ORGANIZER[0], "password": ORGANIZER[1]})
-    assert reply.status == 200, reply.text
-    contest = Contest(api, clock, reply.body["token"])
-    contest.add_units()
-    return contest
-
-
-@pytest.fixture
-def clock():
-    clock = Clock(T0)
-    set_clock(clock)
-    yield clock
-    runtime.reset_clock()
 
 
 @pytest.fixture

@@ -6,18 +6,8 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import config
-from chalicelib.services import admin
 from chalicelib.store import results
-from tests.support import T0, Api, Clock, Contest, set_clock
-
-
-@pytest.fixture
-def clock():
-    clock = Clock(T0)
-    set_clock(clock)
-    yield clock
-    from chalicelib import runtime
-    runtime.reset_clock()
+from tests.support import Api, organizer_contest
 
 
 @pytest.fixture
@@ -42,8 +32,4 @@ def api(local_aws, clock):
 
 @pytest.fixture
 def contest(api, clock):
-    admin.create_organizer("btc", "mat-khau-btc-1")
-    reply = api.post("/api/admin/sessions", {"username": "btc", "password": "mat-khau-btc-1"})
-    contest = Contest(api, clock, reply.body["token"])
-    contest.add_units()
-    return contest
+    return organizer_contest(api, clock)

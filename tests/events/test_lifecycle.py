@@ -1,11 +1,10 @@
 """Opening, closing and finalizing with an injected clock; the final standings after finalization."""
 import threading
 
-import boto3
 
 from app import aggregate_attempts, finalize_rounds, tick_rounds
 from chalicelib.events import lifecycle
-from chalicelib.store import results, rounds as round_store
+from chalicelib.store import rounds as round_store
 from tests.streams import events, stream_records
 from tests.support import HOUR, iso, scheduled_event
 

@@ -27,7 +27,7 @@ from chalicelib.store import units as unit_store
 from chalicelib.store.models import MODELS
 from chalicelib.store.schema import create_tables
 from tests.infra.conftest import ROOT
-from tests.support import HOUR, T0, Api, Clock, Contest, questions, set_clock
+from tests.support import HOUR, T0, Api, Clock, Contest, questions
 
 STACK = "cuocthi-test"
 REGION = "ap-southeast-1"
@@ -270,16 +270,6 @@ def stack_aws(monkeypatch):
         yield settings
     config.current.cache_clear()
     result_store.forget_client()
-
-
-@pytest.fixture
-def clock():
-    from chalicelib import runtime
-
-    clock = Clock(T0)
-    set_clock(clock)
-    yield clock
-    runtime.reset_clock()
 
 
 def stream_event(table: str, event_name: str) -> dict:

@@ -6,12 +6,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 

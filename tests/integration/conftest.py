@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-import urllib.error
-import urllib.request
-from types import SimpleNamespace
 
 import pytest
 
-from tests.support import Api, Clock, Contest
-
-ORGANIZER = ("btc", "mat-khau-btc-1")
+from tests.support import Api, Clock, UrlHttp, organizer_contest
 
 
 class LiveClock(Clock):
@@ -31,23 +26,6 @@ class LiveClock(Clock):
 
     def advance(self, ms: int) -> None:
         self.offset += ms
-
-
-class UrlHttp:
-    """The `request(method, path, headers, body)` interface of Chalice's test client, over real HTTP;
-    safe to share between threads (every request is independent)."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def request(self, method, path, headers=None, body=b""):
-        request = urllib.request.Request(self.base + path, data=body or None, method=method, headers=headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return SimpleNamespace(status_code=response.status, body=response.read(),
-                                       headers=dict(response.headers))
-        except urllib.error.HTTPError as error:
-            return SimpleNamespace(status_code=error.code, body=error.read(), headers=dict(error.headers))
 
 
 @pytest.fixture
@@ -78,14 +56,7 @@ def api(server):
 @pytest.fixture
 def contest(api, live_clock):
     """An organizer and the test units (tests.support.UNITS), acting over HTTP."""
-    from chalicelib.services import admin
-
-    admin.create_organizer(*ORGANIZER)
-    reply = api.post("/api/admin/sessions", {"username": ORGANIZER[0], "password": ORGANIZER[1]})
-    assert reply.status == 200, reply.text
-    contest = Contest(api, live_clock, reply.body["token"])
-    contest.add_units()
-    return contest
+    return organizer_contest(api, live_clock)
 
 
 def together(n: int, action) -> list:
