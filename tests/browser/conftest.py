@@ -6,17 +6,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 import time
-import urllib.error
-import urllib.request
-from types import SimpleNamespace
 
 import pytest
 
-from local.processes import free_port
-from tests.events.conftest import local_aws  # noqa: F401
-from tests.support import Api, Clock, Contest
+from tests.events.conftest import local_aws  # noqa: F401  (the fixture, for this folder)
+from tests.support import Api, Clock, Contest, UrlHttp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
@@ -25,44 +20,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
-class UrlHttp:
-    """The `request(method, path, headers, body)` interface of Chalice's test client, over real HTTP."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def request(self, method, path, headers=None, body=b""):
-        request = urllib.request.Request(self.base + path, data=body or None, method=method, headers=headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return SimpleNamespace(status_code=response.status, body=response.read(), headers=dict(response.headers))
-        except urllib.error.HTTPError as error:
-            return SimpleNamespace(status_code=error.code, body=error.read(), headers=dict(error.headers))
-
-
 @pytest.fixture
 def server(local_aws):  # noqa: F811
-    """The app on a free loopback port; yields its base URL."""
-    from chalice.config import Config
-    from chalice.local import create_local_server
-
+    """The app on a free loopback port (the local stack's own server), on the real clock; yields its URL."""
     from app import app
     from chalicelib import runtime
+    from local.api import ApiServer
 
     runtime.reset_clock()
-    original_class = app.__class__
-    port = free_port()
-    local = create_local_server(app, Config.create(chalice_stage="dev", app_name="cuocthi"), "127.0.0.1", port)
-    thread = threading.Thread(target=local.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        yield base
-    finally:
-        local.server.shutdown()
-        local.server.server_close()
-        thread.join(5)
-        app.__class__ = original_class  # create_local_server swaps the class; give other tests the plain app
+    with ApiServer(app, 0) as api_server:
+        yield api_server.url
 
 
 @pytest.fixture

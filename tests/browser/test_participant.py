@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import dump
@@ -259,5 +258,6 @@ def test_static_files_and_path_traversal(live_contest):
         assert reply.status_code == 404, (bad, reply.status_code, reply.body[:200])
         assert b'"not_found"' in reply.body
     # Participant pages stay small.
-    total = sum(len(http.request("GET", p).body) for p in ("/", "/static/app.js", "/static/app.css"))
+    assert http.request("GET", "/static/common.js").headers["Content-Type"].startswith("text/javascript")
+    total = sum(len(http.request("GET", p).body) for p in ("/", "/static/common.js", "/static/app.js", "/static/app.css"))
     assert total < 200 * 1024, total

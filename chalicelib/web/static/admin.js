@@ -5,12 +5,9 @@
   "use strict";
 
   var TOKEN_KEY = "cuocthi.admin.token";
-  var TZ = "Asia/Ho_Chi_Minh";
   var TZ_OFFSET = "+07:00"; // Vietnam keeps one offset all year
   var XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-  var SVG_NS = "http://www.w3.org/2000/svg";
   var app = document.getElementById("app");
-  var timers = [];
   var routeSeq = 0;
   var expired = false; // the session ran out: say so on the login page
 
@@ -34,82 +31,24 @@
   var FIELD_NAMES = {id: "Mã", name: "Tên", text: "Nội dung câu hỏi", answer: "Đáp án", parent_id: "Đơn vị cấp trên",
     kind: "Loại", headcount: "Số CBCCVC", population: "Dân số", options: "Phương án", body: "Tệp"};
 
-  // --- helpers -------------------------------------------------------------------------------------------
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    setAttrs(node, attrs);
-    for (var i = 2; i < arguments.length; i++) add(node, arguments[i]);
-    return node;
-  }
-  function svg(tag, attrs) {
-    var node = document.createElementNS(SVG_NS, tag);
-    setAttrs(node, attrs);
-    for (var i = 2; i < arguments.length; i++) add(node, arguments[i]);
-    return node;
-  }
-  function setAttrs(node, attrs) {
-    if (!attrs) return;
-    Object.keys(attrs).forEach(function (key) {
-      var value = attrs[key];
-      if (value === null || value === undefined || value === false) return;
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.setAttribute("class", value);
-      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : value);
-    });
-  }
-  function add(node, child) {
-    if (arguments.length > 2) { for (var k = 1; k < arguments.length; k++) add(node, arguments[k]); return; }
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { add(node, c); }); return; }
-    node.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function render() {
-    clear(app);
-    for (var i = 0; i < arguments.length; i++) add(app, arguments[i]);
-  }
-  function fmtInt(n) {
-    if (n === null || n === undefined || isNaN(n)) return "–";
-    var s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-    return (n < 0 ? "-" : "") + s;
-  }
-  function fmtRate(r) { return r === null || r === undefined ? "–" : (Math.round(r * 1000) / 10).toString().replace(".", ",") + "%"; }
-  function fmtTime(iso) {
-    if (!iso) return "–";
-    try {
-      return new Date(iso).toLocaleString("vi-VN", {timeZone: TZ, hour: "2-digit", minute: "2-digit",
-        day: "2-digit", month: "2-digit", year: "numeric"});
-    } catch (e) { return iso; }
-  }
+  // --- helpers (shared ones in common.js) -----------------------------------------------------------------
+  var C = window.CuocThi, el = C.el, svg = C.svg, add = C.add, clear = C.clear, alertBox = C.alertBox, pad = C.pad;
+  var fmtInt = C.fmtInt, fmtRate = C.fmtRate, fmtTime = C.fmtTime, message = C.messages(MESSAGES);
+  var timers = C.timers(), every = timers.every, stopTimers = timers.stop;
+  function render() { C.render(app, [].slice.call(arguments)); }
   function hourLabel(iso) {
     var d = new Date(Date.parse(iso) + 7 * 3600 * 1000);
     return pad(d.getUTCHours()) + " giờ " + pad(d.getUTCDate()) + "/" + pad(d.getUTCMonth() + 1);
   }
-  function pad(x) { return (x < 10 ? "0" : "") + x; }
   // ISO instant <-> the value of <input type=datetime-local>, read as Vietnam time.
   function toLocalInput(iso) {
     if (!iso) return "";
     return new Date(Date.parse(iso) + 7 * 3600 * 1000).toISOString().slice(0, 16);
   }
   function fromLocalInput(value) { return value ? value + ":00" + TZ_OFFSET : ""; }
-  function every(ms, fn) { var id = setInterval(fn, ms); timers.push(id); return id; }
-  function stopTimers() { timers.forEach(function (id) { clearInterval(id); }); timers = []; }
-  function message(body, fallback) {
-    var code = body && body.error && body.error.code;
-    return MESSAGES[code] || (body && body.error && body.error.message) || fallback || "Đã có lỗi xảy ra, vui lòng thử lại.";
-  }
-  function alertBox(text) { return el("div", {class: "alert", role: "alert", text: text}); }
   function infoBox(text) { return el("div", {class: "info", role: "status", text: text}); }
   function badge(status) { return el("span", {class: "badge " + status, text: STATUS[status] || status}); }
-  function field(id, label, input, hint) {
-    input.id = "f-" + id;
-    input.name = id;
-    var err = el("div", {class: "err", id: "err-" + id, "aria-live": "polite"});
-    input.setAttribute("aria-describedby", (hint ? "hint-" + id + " " : "") + "err-" + id);
-    return el("div", {class: "field"}, el("label", {for: "f-" + id, text: label}), input,
-      hint ? el("div", {class: "hint muted", id: "hint-" + id, text: hint}) : null, err);
-  }
+  function field(id, label, input, hint) { return C.field(id, label, input, hint, true); }
   function showFieldErrors(form, body) {
     form.querySelectorAll(".err").forEach(function (node) { node.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
@@ -134,29 +73,18 @@
   // --- session and HTTP ----------------------------------------------------------------------------------
   function token() { try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } }
   function signOut() { sessionStorage.removeItem(TOKEN_KEY); drawNav(); route(); }
-  function api(method, path, body, contentType) {
-    var headers = {"Accept": "application/json"};
-    var payload;
-    if (contentType) { headers["Content-Type"] = contentType; payload = body; }
-    else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
-    var t = token();
-    if (t) headers["Authorization"] = "Bearer " + t;
-    return fetch(path, {method: method, headers: headers, cache: "no-store", body: payload})
-      .then(function (response) {
-        return response.text().then(function (text) {
-          var parsed = null;
-          try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
-          if (response.status === 401 && t && token() === t) {
-            sessionStorage.removeItem(TOKEN_KEY);
-            expired = true;
-            setTimeout(route, 0);
-          }
-          return {status: response.status, body: parsed};
-        });
-      }, function () {
-        return {status: 0, body: {error: {code: "network", message: "Mất kết nối tới máy chủ, vui lòng thử lại."}}};
-      });
-  }
+  var api = C.client({
+    token: token,
+    onUnauthorized: function (t) {
+      if (token() !== t) return;
+      sessionStorage.removeItem(TOKEN_KEY);
+      expired = true;
+      setTimeout(route, 0);
+    },
+    onNetworkError: function () {
+      return {status: 0, body: {error: {code: "network", message: "Mất kết nối tới máy chủ, vui lòng thử lại."}}};
+    }
+  });
 
   // --- navigation ----------------------------------------------------------------------------------------
   function drawNav() {

@@ -7,7 +7,6 @@
   var ANSWERS_PREFIX = "cuocthi.answers.";
   var TZ = "Asia/Ho_Chi_Minh";
   var app = document.getElementById("app");
-  var timers = [];
   var routeSeq = 0;
   var clockSkew = 0; // server time − local time, in ms (from the Date header)
 
@@ -31,46 +30,11 @@
   var CATEGORY = {official: "Cán bộ, công chức, viên chức, người lao động", citizen: "Nhân dân"};
   var CATEGORY_SHORT = {official: "CBCCVC", citizen: "Nhân dân"};
 
-  // --- small helpers -------------------------------------------------------------------------------------
-  function el(tag, attrs) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (key) {
-        var value = attrs[key];
-        if (value === null || value === undefined || value === false) return;
-        if (key === "text") node.textContent = value;
-        else if (key === "class") node.className = value;
-        else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
-        else node.setAttribute(key, value === true ? "" : value);
-      });
-    }
-    for (var i = 2; i < arguments.length; i++) add(node, arguments[i]);
-    return node;
-  }
-  function add(node, child) {
-    if (arguments.length > 2) { for (var k = 1; k < arguments.length; k++) add(node, arguments[k]); return; }
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { add(node, c); }); return; }
-    node.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function render() {
-    clear(app);
-    for (var i = 0; i < arguments.length; i++) add(app, arguments[i]);
-  }
-  function fmtInt(n) {
-    if (n === null || n === undefined || isNaN(n)) return "–";
-    var s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-    return (n < 0 ? "-" : "") + s;
-  }
-  function fmtRate(r) { return r === null || r === undefined ? "–" : (Math.round(r * 1000) / 10).toString().replace(".", ",") + "%"; }
-  function fmtTime(iso) {
-    if (!iso) return "–";
-    try {
-      return new Date(iso).toLocaleString("vi-VN", {timeZone: TZ, hour: "2-digit", minute: "2-digit",
-        day: "2-digit", month: "2-digit", year: "numeric"});
-    } catch (e) { return iso; }
-  }
+  // --- small helpers (shared ones in common.js) ------------------------------------------------------------
+  var C = window.CuocThi, el = C.el, add = C.add, clear = C.clear, alertBox = C.alertBox, pad = C.pad;
+  var fmtInt = C.fmtInt, fmtRate = C.fmtRate, fmtTime = C.fmtTime, message = C.messages(REFUSALS);
+  var timers = C.timers(), every = timers.every, later = timers.later, stopTimers = timers.stop;
+  function render() { C.render(app, [].slice.call(arguments)); }
   function fmtDuration(ms) {
     if (ms === null || ms === undefined) return "–";
     var s = Math.floor(ms / 1000), m = Math.floor(s / 60);
@@ -80,18 +44,9 @@
     if (ms < 0) ms = 0;
     var s = Math.floor(ms / 1000), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600),
       m = Math.floor(s % 3600 / 60), sec = s % 60;
-    var pad = function (x) { return (x < 10 ? "0" : "") + x; };
     return (d ? d + " ngày " : "") + pad(h) + ":" + pad(m) + ":" + pad(sec);
   }
   function now() { return Date.now() + clockSkew; }
-  function every(ms, fn) { var id = setInterval(fn, ms); timers.push(id); return id; }
-  function later(ms, fn) { var id = setTimeout(fn, ms); timers.push(id); return id; }
-  function stopTimers() { timers.forEach(function (id) { clearInterval(id); clearTimeout(id); }); timers = []; }
-  function message(body, fallback) {
-    var code = body && body.error && body.error.code;
-    return REFUSALS[code] || (body && body.error && body.error.message) || fallback || "Đã có lỗi xảy ra, vui lòng thử lại.";
-  }
-  function alertBox(text, cls) { return el("div", {class: cls || "alert", role: "alert", text: text}); }
 
   // --- session -------------------------------------------------------------------------------------------
   function token() { try { return localStorage.getItem(TOKEN_KEY) || sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } }
@@ -107,27 +62,17 @@
 
   // --- HTTP ----------------------------------------------------------------------------------------------
   function NetworkError() { this.name = "NetworkError"; }
-  function api(method, path, body) {
-    var headers = {"Accept": "application/json"};
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    var t = token();
-    if (t) headers["Authorization"] = "Bearer " + t;
-    return fetch(path, {method: method, headers: headers, cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body)})
-      .catch(function () { throw new NetworkError(); })
-      .then(function (response) {
-        var date = Date.parse(response.headers.get("Date") || "");
-        if (!isNaN(date) && Math.abs(date - Date.now()) > 3000) clockSkew = date - Date.now();
-        return response.text().then(function (text) {
-          var parsed = null;
-          try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
-          if (response.status === 401 && t && path.indexOf("/api/sessions") !== 0) {
-            localStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(TOKEN_KEY); drawNav();
-          }
-          return {status: response.status, body: parsed};
-        });
-      });
-  }
+  var api = C.client({
+    token: token,
+    onResponse: function (response) {
+      var date = Date.parse(response.headers.get("Date") || "");
+      if (!isNaN(date) && Math.abs(date - Date.now()) > 3000) clockSkew = date - Date.now();
+    },
+    onUnauthorized: function (t, path) {
+      if (path.indexOf("/api/sessions") !== 0) { localStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(TOKEN_KEY); drawNav(); }
+    },
+    onNetworkError: function () { throw new NetworkError(); }
+  });
 
   // --- navigation ----------------------------------------------------------------------------------------
   function drawNav() {
@@ -252,14 +197,7 @@
   }
 
   // --- forms ---------------------------------------------------------------------------------------------
-  function field(name, labelText, input, hint) {
-    input.id = "f-" + name;
-    input.name = name;
-    var err = el("div", {class: "err", id: "err-" + name, "aria-live": "polite"});
-    input.setAttribute("aria-describedby", "err-" + name);
-    return el("div", {class: "field"}, el("label", {for: "f-" + name, text: labelText}), input,
-      hint ? el("div", {class: "muted", text: hint}) : null, err);
-  }
+  var field = C.field;
   function showFieldErrors(form, fields) {
     form.querySelectorAll(".err").forEach(function (e) { e.textContent = ""; });
     var extra = [];

@@ -1,0 +1,121 @@
+/* cuocthi helpers shared by the participant pages (app.js) and the organizer pages (admin.js): DOM building,
+   number and time formatting, timers, error messages and the JSON fetch wrapper. No build step; loaded before
+   either bundle and exposed as window.CuocThi. Every value is shown with textContent. */
+(function () {
+  "use strict";
+
+  var TZ = "Asia/Ho_Chi_Minh";
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var DEFAULT_ERROR = "Đã có lỗi xảy ra, vui lòng thử lại.";
+
+  // --- DOM -----------------------------------------------------------------------------------------------
+  // attrs: "text" sets textContent, "class" the class, "onX" adds a listener for X; null/undefined/false are
+  // skipped and true gives an empty attribute. Further arguments are children (see add).
+  function setAttrs(node, attrs) {
+    if (!attrs) return;
+    Object.keys(attrs).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.setAttribute("class", value);
+      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    });
+  }
+  function build(node, args) {
+    setAttrs(node, args[1]);
+    for (var i = 2; i < args.length; i++) add(node, args[i]);
+    return node;
+  }
+  function el(tag) { return build(document.createElement(tag), arguments); }
+  function svg(tag) { return build(document.createElementNS(SVG_NS, tag), arguments); }
+  // Children: nodes, strings and numbers (as text nodes), arrays of those; null/undefined/false are skipped.
+  function add(node, child) {
+    if (arguments.length > 2) { for (var k = 1; k < arguments.length; k++) add(node, arguments[k]); return; }
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) { child.forEach(function (c) { add(node, c); }); return; }
+    node.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  // Replace the content of `container` with the remaining arguments.
+  function render(container) {
+    clear(container);
+    for (var i = 1; i < arguments.length; i++) add(container, arguments[i]);
+  }
+  function alertBox(text, cls) { return el("div", {class: cls || "alert", role: "alert", text: text}); }
+  // A labelled input with an error slot (#err-<id>); `linkHint` also ties the hint to the input for screen readers.
+  function field(id, label, input, hint, linkHint) {
+    input.id = "f-" + id;
+    input.name = id;
+    var err = el("div", {class: "err", id: "err-" + id, "aria-live": "polite"});
+    input.setAttribute("aria-describedby", (hint && linkHint ? "hint-" + id + " " : "") + "err-" + id);
+    return el("div", {class: "field"}, el("label", {for: "f-" + id, text: label}), input,
+      !hint ? null : linkHint ? el("div", {class: "hint muted", id: "hint-" + id, text: hint}) : el("div", {class: "muted", text: hint}),
+      err);
+  }
+
+  // --- formatting ----------------------------------------------------------------------------------------
+  function fmtInt(n) {
+    if (n === null || n === undefined || isNaN(n)) return "–";
+    var s = String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return (n < 0 ? "-" : "") + s;
+  }
+  function fmtRate(r) { return r === null || r === undefined ? "–" : (Math.round(r * 1000) / 10).toString().replace(".", ",") + "%"; }
+  function fmtTime(iso) {
+    if (!iso) return "–";
+    try {
+      return new Date(iso).toLocaleString("vi-VN", {timeZone: TZ, hour: "2-digit", minute: "2-digit",
+        day: "2-digit", month: "2-digit", year: "numeric"});
+    } catch (e) { return iso; }
+  }
+  function pad(x) { return (x < 10 ? "0" : "") + x; }
+
+  // --- timers --------------------------------------------------------------------------------------------
+  // Timers that belong to the current page; stop() clears them all when the route changes.
+  function timers() {
+    var ids = [];
+    return {
+      every: function (ms, fn) { var id = setInterval(fn, ms); ids.push(id); return id; },
+      later: function (ms, fn) { var id = setTimeout(fn, ms); ids.push(id); return id; },
+      stop: function () { ids.forEach(function (id) { clearInterval(id); clearTimeout(id); }); ids = []; }
+    };
+  }
+
+  // --- errors and HTTP -----------------------------------------------------------------------------------
+  // message(body, fallback): the text for an API error body, from `texts` by error code, else the server's message.
+  function messages(texts) {
+    return function (body, fallback) {
+      var code = body && body.error && body.error.code;
+      return texts[code] || (body && body.error && body.error.message) || fallback || DEFAULT_ERROR;
+    };
+  }
+  // api(method, path, body, contentType) → Promise of {status, body (parsed JSON or null)}. A body is sent as JSON,
+  // or as is when contentType is given. opts.token() gives the bearer token; opts.onResponse(response) sees every
+  // response; opts.onUnauthorized(token, path) runs on a 401 to a request that carried a token;
+  // opts.onNetworkError() gives the result (or throws) when the request could not be made.
+  function client(opts) {
+    return function api(method, path, body, contentType) {
+      var headers = {"Accept": "application/json"};
+      var payload;
+      if (contentType) { headers["Content-Type"] = contentType; payload = body; }
+      else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+      var t = opts.token();
+      if (t) headers["Authorization"] = "Bearer " + t;
+      return fetch(path, {method: method, headers: headers, cache: "no-store", body: payload})
+        .then(function (response) {
+          if (opts.onResponse) opts.onResponse(response);
+          return response.text().then(function (text) {
+            var parsed = null;
+            try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+            if (response.status === 401 && t && opts.onUnauthorized) opts.onUnauthorized(t, path);
+            return {status: response.status, body: parsed};
+          });
+        }, opts.onNetworkError);
+    };
+  }
+
+  window.CuocThi = {
+    TZ: TZ, el: el, svg: svg, add: add, clear: clear, render: render, alertBox: alertBox, field: field,
+    fmtInt: fmtInt, fmtRate: fmtRate, fmtTime: fmtTime, pad: pad, timers: timers, messages: messages, client: client
+  };
+})();
