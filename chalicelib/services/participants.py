@@ -12,7 +12,7 @@ from chalicelib.contest.phones import normalize_phone
 from chalicelib.contest.ranking import final_key, live_key
 from chalicelib.observability import metrics_count
 from chalicelib.services import scoring
-from chalicelib.services.views import attempt_status, participant_view, result_view
+from chalicelib.services.views import attempt_status, attempt_summary, participant_view, result_view
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as store
 from chalicelib.store import rounds as round_store
@@ -130,6 +130,7 @@ def me(participant_id: str) -> dict:
         key = live_key if round_.prediction_truth is None else partial(final_key, truth=round_.prediction_truth)
         best = scoring.best_of([a for a in in_round if a.status == "submitted"], key)
         rounds.append({"round_id": round_.id, "attempts_used": len(in_round),
-                       "attempt_in_progress": in_progress, "best": result_view(best) if best else None})
+                       "attempt_in_progress": in_progress, "best": result_view(best) if best else None,
+                       "attempts": [attempt_summary(a, round_, now) for a in in_round]})
     return {"participant": participant_view(item), "rounds": rounds}
 

@@ -55,6 +55,13 @@ def result_view(item: AttemptModel) -> dict | None:
     }
 
 
+def attempt_summary(item: AttemptModel, round_: Round, now: int) -> dict:
+    """One of the participant's own attempts in a list (an extension of GET /api/me): no questions."""
+    return {"id": item.attempt_id, "started_at": iso(int(item.started_at)),
+            "deadline": iso(min(int(item.deadline), round_.closes_at)), "status": attempt_status(item, round_, now),
+            "result": result_view(item)}
+
+
 def attempt_view(item: AttemptModel, bank: tuple[BankQuestion, ...], round_: Round, now: int) -> dict:
     """The attempt as its owner sees it: questions and options in the drawn order, never the answer."""
     by_id = {q.id: q for q in bank}

@@ -150,8 +150,8 @@ def test_me_lists_every_round_with_attempts_and_best(api, contest, clock):
     assert reply.status == 200
     assert reply.body["participant"] == participant
     assert reply.body["rounds"] == [
-        {"round_id": "dot-1", "attempts_used": 0, "attempt_in_progress": None, "best": None},
-        {"round_id": "dot-2", "attempts_used": 0, "attempt_in_progress": None, "best": None},
+        {"round_id": "dot-1", "attempts_used": 0, "attempt_in_progress": None, "best": None, "attempts": []},
+        {"round_id": "dot-2", "attempts_used": 0, "attempt_in_progress": None, "best": None, "attempts": []},
     ]
     attempt = contest.start(token)
     first = api.get("/api/me", token=token).body["rounds"][0]
@@ -171,6 +171,11 @@ def test_me_lists_every_round_with_attempts_and_best(api, contest, clock):
     first = api.get("/api/me", token=token).body["rounds"][0]
     assert first["attempts_used"] == 3
     assert first["best"] == better_result
+    # every attempt of the round, oldest first, with its own result (an extension of the contract)
+    assert [(a["id"], a["status"], a["result"]["correct"]) for a in first["attempts"]] == [
+        (attempt["id"], "submitted", 2), (better["id"], "submitted", 4), (worse["id"], "submitted", 1)]
+    assert first["attempts"][1]["result"] == better_result
+    assert all(set(a) == {"id", "started_at", "deadline", "status", "result"} for a in first["attempts"])
 
 
 def test_me_needs_a_participant_token(api, contest):

@@ -103,6 +103,15 @@ def test_register_take_reload_submit_and_see_result(live_contest, page):
     expect(page.locator("tr.me")).to_contain_text("Nguyễn T. B.")
     page.get_by_role("link", name="Nhân dân").click()
     expect(page.locator("tr.me td").first).to_have_text("1")
+
+    # Their own attempts, round by round, each leading to its result.
+    page.get_by_role("link", name="Bài thi của tôi").click()
+    rows = page.locator("[data-my-round='dot-1'] tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Đã nộp")
+    expect(rows.first).to_contain_text("3/5")
+    rows.first.get_by_role("link", name="Xem").click()
+    expect(page.locator("#score")).to_have_text("3/5")
     assert page.problems == [], page.problems
 
 

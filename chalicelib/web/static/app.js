@@ -27,6 +27,7 @@
     attempt_conflict: "Hệ thống đang bận, vui lòng tải lại trang để thử lại."
   };
   var STATUS = {scheduled: "Sắp mở", open: "Đang mở", closed: "Đã kết thúc", finalized: "Đã công bố kết quả"};
+  var ATTEMPT_STATUS = {in_progress: "Đang làm", submitted: "Đã nộp", expired: "Quá hạn, không được tính"};
   var CATEGORY = {official: "Cán bộ, công chức, viên chức, người lao động", citizen: "Nhân dân"};
   var CATEGORY_SHORT = {official: "CBCCVC", citizen: "Nhân dân"};
 
@@ -81,6 +82,7 @@
     add(nav, el("a", {href: "#/", text: "Trang chủ"}));
     if (token()) {
       var u = user();
+      add(nav, el("a", {href: "#/bai-thi-cua-toi", text: "Bài thi của tôi"}));
       add(nav, el("span", {text: u && u.full_name ? "Xin chào, " + u.full_name : "Đã đăng nhập"}));
       add(nav, el("button", {type: "button", text: "Đăng xuất", onclick: signOut}));
     } else {
@@ -95,6 +97,7 @@
     [/^\/dang-nhap$/, login],
     [/^\/thi\/([^/]+)$/, exam],
     [/^\/ket-qua\/([^/]+)$/, result],
+    [/^\/bai-thi-cua-toi$/, myAttempts],
     [/^\/xep-hang\/([^/]+)$/, leaderboard],
     [/^\/don-vi\/([^/]+)$/, unitTable]
   ];
@@ -511,6 +514,37 @@
         el("div", {class: "actions"},
           el("a", {class: "btn secondary", href: "#/xep-hang/" + enc(a.round_id), text: "Xem bảng xếp hạng"}),
           el("a", {class: "btn secondary", href: "#/", text: "Về trang chủ"})));
+    }, function (e) { if (current(seq)) failed(e); });
+  }
+
+  // The participant's own attempts, round by round (GET /api/me lists them).
+  function myAttempts() {
+    var seq = routeSeq;
+    if (!token()) return needLogin();
+    Promise.all([api("GET", "/api/me"), api("GET", "/api/contest")]).then(function (replies) {
+      if (!current(seq)) return;
+      var me = replies[0], contest = replies[1];
+      if (me.status === 401) return needLogin();
+      if (me.status !== 200) return render(alertBox(message(me.body)));
+      var names = {};
+      ((contest.body && contest.body.rounds) || []).forEach(function (round) { names[round.id] = round.name; });
+      var sections = me.body.rounds.filter(function (mine) { return mine.attempts && mine.attempts.length; }).map(function (mine) {
+        return el("section", {class: "card", "data-my-round": mine.round_id},
+          el("h2", {text: names[mine.round_id] || mine.round_id}),
+          el("p", {class: "muted", text: "Đã dùng " + mine.attempts_used + " lượt" +
+            (mine.best ? "; tốt nhất " + mine.best.correct + "/" + mine.best.total + " câu đúng." : ".")}),
+          table([["Lượt", 1], ["Bắt đầu"], ["Trạng thái"], ["Số câu đúng", 1], ["Thời gian", 1], [""]],
+            mine.attempts.map(function (a, i) {
+              var res = a.result;
+              var link = a.status === "in_progress" ? el("a", {href: "#/thi/" + enc(mine.round_id), text: "Tiếp tục"})
+                : res ? el("a", {href: "#/ket-qua/" + enc(a.id), text: "Xem"}) : null;
+              return [i + 1, fmtTime(a.started_at), ATTEMPT_STATUS[a.status] || a.status,
+                res ? res.correct + "/" + res.total : null, res ? fmtDuration(res.duration_ms) : null, link];
+            })));
+      });
+      render(el("h1", {text: "Bài thi của tôi"}),
+        sections.length ? sections : el("p", {class: "muted", text: "Bạn chưa làm bài thi nào."}),
+        el("p", null, el("a", {href: "#/", text: "Về trang chủ"})));
     }, function (e) { if (current(seq)) failed(e); });
   }
 
