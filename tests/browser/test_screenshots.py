@@ -19,18 +19,19 @@ def test_screenshots(live_contest, browser):
     for i in range(3):
         t, _ = live_contest.register(name=f"Người thi số {i}", unit_id="dong-hoi-hai-dinh", category="citizen")
         live_contest.submit(t, live_contest.start(t), right=i + 2)
+    feed_streams()
     os.makedirs(OUT, exist_ok=True)
     for width in (360, 1280):
         context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN",
                                       timezone_id="Asia/Ho_Chi_Minh")
         page = context.new_page()
         base = live_contest.base
-        pages = [("trang-chu", "/#/"), ("dang-ky", "/#/dang-ky"), ("dang-nhap", "/#/dang-nhap"),
-                 ("xep-hang", "/#/xep-hang/dot-1"), ("don-vi", "/#/don-vi/dot-1")]
-        for name, path in pages:
+        pages = [("trang-chu", "/#/", "[data-round] .countdown"), ("dang-ky", "/#/dang-ky", "#unit-list li"),
+                 ("dang-nhap", "/#/dang-nhap", "form"), ("xep-hang", "/#/xep-hang/dot-1", "table"),
+                 ("don-vi", "/#/don-vi/dot-1", "table")]
+        for name, path, ready in pages:
             page.goto(base + path)
-            page.wait_for_selector("main h1")
-            page.wait_for_load_state("networkidle")
+            page.wait_for_selector(ready)
             page.screenshot(path=os.path.join(OUT, f"{name}-{width}.png"), full_page=True)
         page.evaluate("t => localStorage.setItem('cuocthi.token', t)", token)
         page.goto(base + "/#/thi/dot-1")
@@ -41,6 +42,9 @@ def test_screenshots(live_contest, browser):
         page.locator("#submit").click()
         page.wait_for_selector("#score")
         page.screenshot(path=os.path.join(OUT, f"ket-qua-{width}.png"), full_page=True)
+        page.goto(base + "/#/bai-thi-cua-toi")
+        page.wait_for_selector("[data-my-round] table")
+        page.screenshot(path=os.path.join(OUT, f"bai-thi-cua-toi-{width}.png"), full_page=True)
         page.evaluate("localStorage.clear()")
         context.close()
 
