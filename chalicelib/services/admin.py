@@ -16,6 +16,7 @@ from chalicelib.contest.ranking import PREDICTION_TARGETS
 from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, Round
 from chalicelib.contest.units import UnitTree, UnitTreeError
 from chalicelib.services.participants import check_password
+from chalicelib.services.lookups import round_or_404
 from chalicelib.services.views import round_view
 from chalicelib.store import organizers as organizer_store
 from chalicelib.store import results as result_store
@@ -93,7 +94,7 @@ def _bank_question(draft: imports.QuestionDraft) -> BankQuestion:
 
 
 def import_questions(request, round_id: str) -> dict:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id, fresh=True)
     drafts, bad = _import_rows(request, "questions", imports.questions_from_json, imports.questions_from_rows)
     if bad:
         raise _reject_rows(bad)
@@ -107,14 +108,6 @@ def import_questions(request, round_id: str) -> dict:
 
 
 # --- rounds
-
-
-def _round_or_404(round_id: str) -> Round:
-    # round ids are at most 64 characters; a longer one from the path is no round, and too long a DynamoDB key
-    round_ = round_store.get_round(round_id, fresh=True) if len(round_id) <= 64 else None
-    if round_ is None:
-        raise errors.not_found("round_not_found", "Không tìm thấy đợt thi.")
-    return round_
 
 
 def _round_started() -> errors.ApiError:
@@ -159,7 +152,7 @@ def create_round(body: dict) -> dict:
 def update_round(round_id: str, body: dict) -> dict:
     spec = {name: value for name, value in ROUND_FIELDS.items() if name != "id"}
     changes = validate(body, spec, partial=True)
-    current = _round_or_404(round_id)
+    current = round_or_404(round_id, fresh=True)
     merged = replace(current, **changes)
     _check_window(merged.opens_at, merged.closes_at)
     now = runtime.now_ms()
@@ -174,7 +167,7 @@ def update_round(round_id: str, body: dict) -> dict:
 
 
 def close_round(round_id: str) -> dict:
-    _round_or_404(round_id)
+    round_or_404(round_id, fresh=True)
     now = runtime.now_ms()
     return {"round": round_view(round_store.close_round(round_id, now), now)}
 
@@ -183,7 +176,7 @@ RESULT_FILES = [f"{name}.{fmt}" for name in ("ranking", "units", "attempts") for
 
 
 def results(round_id: str) -> dict:
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id, fresh=True)
     if round_.status != "finalized":
         return {"status": "pending", "prediction_truth": None, "files": []}
     expires_at = iso(runtime.now_ms() + result_store.LINK_SECONDS * 1000)

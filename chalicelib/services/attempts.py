@@ -8,6 +8,7 @@ from chalicelib.api.http import integer, validate
 from chalicelib.contest import attempts as rules
 from chalicelib.contest.names import mask_name
 from chalicelib.observability import metrics_count
+from chalicelib.services.lookups import round_or_404
 from chalicelib.services.views import accepted_until, attempt_view, result_view
 from chalicelib.store import attempts as store
 from chalicelib.store import participants as participant_store
@@ -17,21 +18,13 @@ from chalicelib.store.models import AttemptModel, DrawnQuestionMap
 MAX_PREDICTION = 1_000_000_000
 
 
-def _round_or_404(round_id: str):
-    # round ids are at most 64 characters; a longer one from the path is no round, and too long a DynamoDB key
-    round_ = round_store.get_round(round_id) if len(round_id) <= 64 else None
-    if round_ is None:
-        raise errors.not_found("round_not_found", "Không tìm thấy đợt thi.")
-    return round_
-
-
 def _not_open() -> errors.ApiError:
     return errors.conflict("round_not_open", "Đợt thi chưa mở hoặc đã kết thúc.")
 
 
 def start(participant_id: str, round_id: str) -> tuple[dict, int]:
     """201 with a new attempt, or 200 with the one already in progress."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     now = runtime.now_ms()
     if not round_.is_accepting(now) or not round_.bank_version:
         raise _not_open()
@@ -79,7 +72,7 @@ def _owned(participant_id: str, attempt_id: str) -> AttemptModel:
 
 def read(participant_id: str, attempt_id: str) -> dict:
     item = _owned(participant_id, attempt_id)
-    round_ = _round_or_404(item.round_id)
+    round_ = round_or_404(item.round_id)
     bank = round_store.load_bank(item.round_id, item.bank_version)
     return {"attempt": attempt_view(item, bank, round_, runtime.now_ms())}
 
@@ -123,7 +116,7 @@ def submit(participant_id: str, attempt_id: str, body: dict) -> dict:
     prediction = clean["prediction"]
     if item.status == "submitted":
         return _already(item, answers, prediction)
-    round_ = _round_or_404(item.round_id)
+    round_ = round_or_404(item.round_id)
     if now > accepted_until(item, round_):
         raise _deadline_passed()
     key = {q.id: q.answer for q in round_store.load_bank(item.round_id, item.bank_version)}

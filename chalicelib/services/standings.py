@@ -5,20 +5,13 @@ from dataclasses import asdict
 
 from chalicelib import config, errors, runtime
 from chalicelib.api.http import iso
-from chalicelib.contest.rounds import Round
 from chalicelib.contest.units import Targets, UnitTally, UnitTree, roll_up, unit_standings
+from chalicelib.services.lookups import round_or_404
 from chalicelib.store import rounds as round_store
 from chalicelib.store import standings as store
 from chalicelib.store import units as unit_store
 
 _TALLY_FIELDS = ("participants", "officials", "citizens", "submissions", "sum_best_correct")
-
-
-def _round(round_id: str) -> Round:
-    round_ = round_store.get_round(round_id)
-    if round_ is None:
-        raise errors.not_found("round_not_found", "Không tìm thấy đợt thi.")
-    return round_
 
 
 def _query_limit(value: str | None) -> int:
@@ -46,7 +39,7 @@ def _standing(rank: int, attempt: dict, display_name: str, unit_names: dict, fin
 
 
 def leaderboard(round_id: str, query: dict) -> dict:
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     limit, category = _query_limit(query.get("limit")), _category(query.get("category"))
     unit_names = {unit.id: unit.name for unit in unit_store.list_units()}
     now = runtime.now_ms()
@@ -64,7 +57,7 @@ def leaderboard(round_id: str, query: dict) -> dict:
 
 
 def unit_table(round_id: str) -> dict:
-    round_ = _round(round_id)
+    round_ = round_or_404(round_id)
     if round_.status == "finalized":
         entries = store.load_final(round_id, "units") or []
         return {"round_id": round_id, "final": True, "as_of": iso(runtime.now_ms()),

@@ -15,6 +15,7 @@ from chalicelib.store.cache import TimedCache
 from chalicelib.store.models import OptionMap, QuestionModel, RoundModel
 
 _ROUND_FIELDS = tuple(Round.__dataclass_fields__)
+MAX_ID = 64
 _rounds_cache: TimedCache[list[Round]] = TimedCache(lambda: config.current().round_cache_seconds)
 
 
@@ -55,6 +56,9 @@ def list_rounds(fresh: bool = False) -> list[Round]:
 
 
 def get_round(round_id: str, fresh: bool = False) -> Round | None:
+    """The round, or None; an id longer than any round's (64) is no round and never reaches DynamoDB."""
+    if len(round_id) > MAX_ID:
+        return None
     if not fresh:
         cached = next((r for r in list_rounds() if r.id == round_id), None)
         if cached is not None:

@@ -84,3 +84,9 @@ def test_iso_times_carry_a_zone(api, contest):
     for name in ("opens_at", "closes_at"):
         assert round_[name].endswith("Z") or round_[name][-6] in "+-"
     assert same_instant(round_["opens_at"], iso(contest.clock.now + HOUR))
+
+
+def test_read_models_treat_an_overlong_round_id_as_no_round(api, contest):
+    for path in ("leaderboard", "units"):
+        reply = api.get(f"/api/rounds/{'d' * 65}/{path}")
+        assert (reply.status, reply.code) == (404, "round_not_found")
