@@ -13,6 +13,18 @@ pytestmark = pytest.mark.skipif(not os.environ.get("SCREENSHOTS"), reason="only 
 OUT = os.path.join(ARTIFACTS, "screenshots")
 
 
+def phone_and_desktop(browser):
+    """A fresh page at 360 px, then one at 1280 px, in Vietnamese and Vietnam's time zone."""
+    os.makedirs(OUT, exist_ok=True)
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN",
+                                      timezone_id="Asia/Ho_Chi_Minh")
+        try:
+            yield width, context.new_page()
+        finally:
+            context.close()
+
+
 def test_screenshots(live_contest, browser):
     open_round(live_contest)
     token, participant = live_contest.register(name="Nguyễn Văn An")
@@ -20,12 +32,8 @@ def test_screenshots(live_contest, browser):
         t, _ = live_contest.register(name=f"Người thi số {i}", unit_id="dong-hoi-hai-dinh", category="citizen")
         live_contest.submit(t, live_contest.start(t), right=i + 2)
     feed_streams()
-    os.makedirs(OUT, exist_ok=True)
-    for width in (360, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN",
-                                      timezone_id="Asia/Ho_Chi_Minh")
-        page = context.new_page()
-        base = live_contest.base
+    base = live_contest.base
+    for width, page in phone_and_desktop(browser):
         pages = [("trang-chu", "/#/", "[data-round] .countdown"), ("dang-ky", "/#/dang-ky", "#unit-list li"),
                  ("dang-nhap", "/#/dang-nhap", "form"), ("xep-hang", "/#/xep-hang/dot-1", "table"),
                  ("don-vi", "/#/don-vi/dot-1", "table")]
@@ -46,7 +54,6 @@ def test_screenshots(live_contest, browser):
         page.wait_for_selector("[data-my-round] table")
         page.screenshot(path=os.path.join(OUT, f"bai-thi-cua-toi-{width}.png"), full_page=True)
         page.evaluate("localStorage.clear()")
-        context.close()
 
 
 def test_organizer_screenshots(live_contest, browser, monkeypatch):
@@ -72,12 +79,8 @@ def test_organizer_screenshots(live_contest, browser, monkeypatch):
     live_contest.api.post("/api/admin/rounds", {"id": "dot-3", "name": "Đợt thi thứ ba",
                                                 "opens_at": "2030-01-01T08:00:00+07:00",
                                                 "closes_at": "2030-01-08T08:00:00+07:00"}, token=live_contest.admin)
-    os.makedirs(OUT, exist_ok=True)
-    for width in (360, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN",
-                                      timezone_id="Asia/Ho_Chi_Minh")
-        page = context.new_page()
-        base = live_contest.base
+    base = live_contest.base
+    for width, page in phone_and_desktop(browser):
 
         def shot(name, *selectors):
             for selector in selectors:
@@ -102,4 +105,3 @@ def test_organizer_screenshots(live_contest, browser, monkeypatch):
         shot("ket-qua", "a[data-file]")
         page.goto(base + "/admin#/bang-dieu-khien")
         shot("bang-dieu-khien", "table.unit-targets", "#totals .total", "#hour-chart")
-        context.close()
