@@ -344,3 +344,18 @@ def test_the_runbook_covers_every_alarm(package):
     for lid, alarm in package.of_type("AWS::CloudWatch::Alarm").items():
         suffix = alarm["Properties"]["AlarmName"]["Fn::Sub"].removeprefix("${AWS::StackName}-")
         assert f"`{suffix}`" in operations, f"README, Operations: say what {suffix} means and what to do"
+
+
+def test_api_gateway_answers_its_own_refusals_in_the_contract_shape(package):
+    """Unknown paths, throttling, oversized bodies and gateway failures never reach the app: API Gateway answers
+    them itself, so it must answer in the contract's error shape too."""
+    import json as _json
+
+    responses = package.resources["RestAPI"]["Properties"]["GatewayResponses"]
+    expected = {"MISSING_AUTHENTICATION_TOKEN": (404, "not_found"), "RESOURCE_NOT_FOUND": (404, "not_found"),
+                "THROTTLED": (429, "too_many_requests"), "REQUEST_TOO_LARGE": (413, "payload_too_large"),
+                "DEFAULT_5XX": (None, "internal_error")}
+    for kind, (status, code) in expected.items():
+        body = _json.loads(responses[kind]["ResponseTemplates"]["application/json"])
+        assert body["error"]["code"] == code and body["error"]["message"]
+        assert responses[kind].get("StatusCode") == status
