@@ -28,6 +28,7 @@ class Config:
     target_official_rate: float
     target_citizen_rate: float
     round_cache_seconds: float
+    standings_cache_seconds: float
 
     def table_name(self, logical: str) -> str:
         return f"{self.table_prefix}{logical}"
@@ -58,6 +59,7 @@ def from_environ(env: Mapping[str, str]) -> Config:
         target_official_rate=float(get("TARGET_OFFICIAL_RATE", "1.0")),
         target_citizen_rate=float(get("TARGET_CITIZEN_RATE", "0.4")),
         round_cache_seconds=float(get("ROUND_CACHE_SECONDS", "5")),
+        standings_cache_seconds=float(get("STANDINGS_CACHE_SECONDS", "2")),
     )
 
 

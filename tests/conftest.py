@@ -5,7 +5,7 @@ os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_REGION": "ap-southeast-1",
     "TABLE_PREFIX": "test-", "RESULTS_BUCKET": "test-results", "TOKEN_SECRET": "test-secret",
-    "SCRYPT_N": "1024", "ROUND_CACHE_SECONDS": "0", "POWERTOOLS_METRICS_DISABLED": "true",
+    "SCRYPT_N": "1024", "ROUND_CACHE_SECONDS": "0", "STANDINGS_CACHE_SECONDS": "0", "POWERTOOLS_METRICS_DISABLED": "true",
 })
 os.environ.pop("DYNAMODB_ENDPOINT", None)
 os.environ.pop("S3_ENDPOINT", None)

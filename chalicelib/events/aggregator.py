@@ -69,15 +69,15 @@ def _plan_attempts(records: list[Accepted]) -> standings.ChunkWrite:
     for record in records:
         a, round_id = record.attempt, record.round_id
         write.add(round_id, a.unit_id, submissions=1)
-        write.add(round_id, standings.ROUND_TOTAL, submissions=1)
+        write.add(standings.CONTEST, standings.round_key(round_id), submissions=1)
         write.add(standings.CONTEST, standings.CONTEST, submissions=1)
-        write.add(standings.CONTEST, standings.hour_key(a.submitted_at), submissions=1)
+        write.add(standings.HOURS, standings.hour_key(a.submitted_at), submissions=1)
         key = (round_id, a.participant_id)
         old = current.get(key)
         if old is None:
             write.add(round_id, a.unit_id, participants=1, sum_best_correct=a.correct,
                       **{"officials" if a.category == "official" else "citizens": 1})
-            write.add(round_id, standings.ROUND_TOTAL, participants=1)
+            write.add(standings.CONTEST, standings.round_key(round_id), participants=1)
         elif live_key(a) < live_key(old.attempt):
             write.add(round_id, a.unit_id, sum_best_correct=a.correct - old.attempt.correct)
         if old is None or live_key(a) < live_key(old.attempt):

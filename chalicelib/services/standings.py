@@ -5,13 +5,22 @@ from dataclasses import asdict
 
 from chalicelib import config, errors, runtime
 from chalicelib.api.http import iso
+from chalicelib.contest.rounds import Round
 from chalicelib.contest.units import Targets, UnitTally, UnitTree, roll_up, unit_standings
 from chalicelib.services.lookups import round_or_404
 from chalicelib.store import rounds as round_store
 from chalicelib.store import standings as store
 from chalicelib.store import units as unit_store
+from chalicelib.store.cache import TimedCache
 
 _TALLY_FIELDS = ("participants", "officials", "citizens", "submissions", "sum_best_correct")
+# Every page polls these; a few seconds in the function's memory take the load off the same few keys
+# (the answers say how fresh they are in `as_of`).
+_read_cache: TimedCache[dict] = TimedCache(lambda: config.current().standings_cache_seconds)
+
+
+def _cached(key: tuple, build) -> dict:
+    return _read_cache.get(key, build)
 
 
 def _query_limit(value: str | None) -> int:
@@ -41,6 +50,12 @@ def _standing(rank: int, attempt: dict, display_name: str, unit_names: dict, fin
 def leaderboard(round_id: str, query: dict) -> dict:
     round_ = round_or_404(round_id)
     limit, category = _query_limit(query.get("limit")), _category(query.get("category"))
+    return _cached(("leaderboard", round_id, round_.status, category, limit),
+                   lambda: _leaderboard(round_, category, limit))
+
+
+def _leaderboard(round_: Round, category: str | None, limit: int) -> dict:
+    round_id = round_.id
     unit_names = {unit.id: unit.name for unit in unit_store.list_units()}
     now = runtime.now_ms()
     if round_.status == "finalized":
@@ -58,13 +73,17 @@ def leaderboard(round_id: str, query: dict) -> dict:
 
 def unit_table(round_id: str) -> dict:
     round_ = round_or_404(round_id)
+    return _cached(("units", round_id, round_.status), lambda: _unit_table(round_))
+
+
+def _unit_table(round_: Round) -> dict:
+    round_id = round_.id
     if round_.status == "finalized":
         entries = store.load_final(round_id, "units") or []
         return {"round_id": round_id, "final": True, "as_of": iso(runtime.now_ms()),
                 "entries": entries}
     counters, as_of = store.counters(round_id)
-    own = {key: UnitTally(**{name: values[name] for name in _TALLY_FIELDS})
-           for key, values in counters.items() if not key.startswith("#")}
+    own = {key: UnitTally(**{name: values[name] for name in _TALLY_FIELDS}) for key, values in counters.items()}
     tree = UnitTree(unit_store.list_units())
     settings = config.current()
     table = unit_standings(tree, roll_up(tree, own),
@@ -74,25 +93,28 @@ def unit_table(round_id: str) -> dict:
 
 
 def stats(per_unit: bool = False) -> dict:
+    """The public totals: one counter scope, a few items per slot, whatever the units or the hours."""
+    return _cached(("stats", per_unit), lambda: _stats(per_unit))
+
+
+def _stats(per_unit: bool) -> dict:
     contest, as_of = store.counters(store.CONTEST)
     totals = contest.get(store.CONTEST, {})
-    rounds, units = [], {}
-    for round_ in round_store.list_rounds():
-        counters, round_as_of = store.counters(round_.id)
-        as_of = max(filter(None, (as_of, round_as_of)), default=None)
-        total = counters.get(store.ROUND_TOTAL, {})
-        rounds.append({"round_id": round_.id, "participants": total.get("participants", 0),
-                       "submissions": total.get("submissions", 0)})
-        for key, values in counters.items():
-            if not key.startswith("#"):
-                units[key] = units.get(key, 0) + values["submissions"]
+    rounds = round_store.list_rounds()
     body = {"registered": totals.get("registered", 0), "participants": totals.get("participants", 0),
-            "submissions": totals.get("submissions", 0), "rounds": rounds,
+            "submissions": totals.get("submissions", 0),
+            "rounds": [{"round_id": round_.id, **{name: contest.get(store.round_key(round_.id), {}).get(name, 0)
+                                                  for name in ("participants", "submissions")}}
+                       for round_ in rounds],
             "as_of": iso(as_of or runtime.now_ms())}
     if per_unit:
-        body["submissions_per_hour"] = [
-            {"hour": key[len("#hour#"):] + ":00:00Z", "submissions": values["submissions"]}
-            for key, values in sorted(contest.items()) if key.startswith("#hour#")]
+        hours, _ = store.counters(store.HOURS)
+        body["submissions_per_hour"] = [{"hour": f"{hour}:00:00Z", "submissions": values["submissions"]}
+                                        for hour, values in sorted(hours.items())]
+        units: dict[str, int] = {}
+        for round_ in rounds:
+            for unit_id, values in store.counters(round_.id)[0].items():
+                units[unit_id] = units.get(unit_id, 0) + values["submissions"]
         body["submissions_per_unit"] = [{"unit_id": unit_id, "submissions": count}
                                         for unit_id, count in sorted(units.items())]
     return body

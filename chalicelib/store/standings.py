@@ -21,8 +21,10 @@ COUNTER_SLOTS = 8        # each counter is spread over this many partitions: no 
 TOP_SHARDS = 16          # each top list is spread over this many index partitions
 MARKER_SECONDS = 3 * 24 * 3600
 COUNTERS = ("participants", "officials", "citizens", "submissions", "sum_best_correct", "registered")
-ROUND_TOTAL = "#round"
-CONTEST = "contest"
+# Counter scopes: a round's id (its units' own counters), the contest's totals (one key for the contest and one
+# per round, so the public totals are one small read per slot), and the hourly series. Round ids have no "#".
+CONTEST = "#contest"
+HOURS = "#hours"
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,13 @@ class Contention(Exception):
 
 
 def hour_key(epoch_ms: int) -> str:
-    """The counter key of the UTC hour a submission arrived in."""
-    return "#hour#" + datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H")
+    """The counter key (in the HOURS scope) of the UTC hour a submission arrived in."""
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H")
+
+
+def round_key(round_id: str) -> str:
+    """The counter key (in the CONTEST scope) of a round's totals."""
+    return f"round#{round_id}"
 
 
 def _best_key(round_id: str, participant_id: str) -> str:
@@ -139,7 +146,7 @@ def apply(chunk: ChunkWrite, now_ms: int) -> None:
 
 
 def counters(scope: str) -> tuple[dict[str, dict[str, int]], int | None]:
-    """Counters of a scope (a round id or `contest`) summed over slots: key → counter → value; and as_of."""
+    """Counters of a scope (a round id, CONTEST or HOURS) summed over slots: key → counter → value; and as_of."""
     totals: dict[str, dict[str, int]] = {}
     as_of = None
     for slot in range(COUNTER_SLOTS):
