@@ -4,6 +4,7 @@ participants: attempts are streamed from the table twice and the attempts file i
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 import time
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -13,6 +14,7 @@ from typing import Iterable, Iterator
 from chalicelib import config
 from chalicelib.api.http import iso
 from chalicelib.contest import tables
+from chalicelib.contest.names import mask_name
 from chalicelib.contest.ranking import FinalRanking, RankedEntry, final_ranking
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.units import BestOfParticipant, Targets, UnitTree, tally_units, unit_standings
@@ -80,10 +82,10 @@ def _attempt_rows(round_id: str, people: People, unit_names: dict[str, str]) -> 
                iso(int(item.started_at)), iso(int(item.submitted_at))]
 
 
-def _standing_view(entry: RankedEntry, truth: int, display_names: dict[str, str]) -> dict:
+def _standing_view(entry: RankedEntry, truth: int, people: People) -> dict:
     a = entry.attempt
     return {"rank": entry.rank, "category_rank": entry.category_rank, "attempt": asdict(a),
-            "display_name": display_names.get(a.participant_id, ""), "distance": abs(a.prediction - truth)}
+            "display_name": mask_name(people.names.get(a.participant_id, "")), "distance": abs(a.prediction - truth)}
 
 
 def _write_files(directory: Path, name: str, header: list[str], rows) -> list[Path]:
@@ -100,11 +102,7 @@ def finalize(round_: Round) -> FinalRanking:
     started = time.monotonic()
     settings = config.current()
     ranking = final_ranking(lambda: (scored(item) for item in _accepted(round_.id)), round_.prediction_target)
-    submissions_by_unit: dict[str, int] = {}
-    display_names: dict[str, str] = {}
-    for item in _accepted(round_.id):
-        submissions_by_unit[item.unit_id] = submissions_by_unit.get(item.unit_id, 0) + 1
-        display_names[item.participant_id] = item.display_name
+    submissions_by_unit = Counter(item.unit_id for item in _accepted(round_.id))
     tree = UnitTree(unit_store.list_units(fresh=True))
     unit_names = {unit.id: unit.name for unit in tree.units()}
     bests = [BestOfParticipant(e.attempt.participant_id, e.attempt.unit_id, e.attempt.category, e.attempt.correct)
@@ -114,13 +112,13 @@ def finalize(round_: Round) -> FinalRanking:
     people = _people(e.attempt.participant_id for e in ranking.entries)
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        paths = (_write_files(directory, "ranking", RANKING_HEADER, lambda: _ranking_rows(ranking, people, unit_names))
-                 + _write_files(directory, "units", UNITS_HEADER, lambda: _unit_rows(table))
-                 + _write_files(directory, "attempts", ATTEMPTS_HEADER,
-                                partial(_attempt_rows, round_.id, people, unit_names)))
-        for path in paths:
-            result_store.upload(round_.id, path)
-    view = partial(_standing_view, truth=ranking.truth, display_names=display_names)
+        contents = {"ranking": (RANKING_HEADER, lambda: _ranking_rows(ranking, people, unit_names)),
+                    "units": (UNITS_HEADER, lambda: _unit_rows(table)),
+                    "attempts": (ATTEMPTS_HEADER, partial(_attempt_rows, round_.id, people, unit_names))}
+        for name in result_store.NAMES:
+            for path in _write_files(directory, name, *contents[name]):
+                result_store.upload(round_.id, path)
+    view = partial(_standing_view, truth=ranking.truth, people=people)
     standings.save_final(round_.id, "all", [view(e) for e in ranking.entries[:TOP_SNAPSHOT]])
     for category in CATEGORY_NAMES:
         in_category = [e for e in ranking.entries if e.attempt.category == category][:TOP_SNAPSHOT]

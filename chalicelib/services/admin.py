@@ -172,15 +172,11 @@ def close_round(round_id: str) -> dict:
     return {"round": round_view(round_store.close_round(round_id, now), now)}
 
 
-RESULT_FILES = [f"{name}.{fmt}" for name in ("ranking", "units", "attempts") for fmt in ("csv", "xlsx")]
-
-
 def results(round_id: str) -> dict:
     round_ = round_or_404(round_id, fresh=True)
     if round_.status != "finalized":
         return {"status": "pending", "prediction_truth": None, "files": []}
     expires_at = iso(runtime.now_ms() + result_store.LINK_SECONDS * 1000)
-    files = [{"name": filename.split(".")[0], "format": filename.split(".")[1],
-              "url": result_store.link(round_id, filename), "expires_at": expires_at}
-             for filename in RESULT_FILES]
+    files = [{"name": name, "format": fmt, "url": result_store.link(round_id, f"{name}.{fmt}"),
+              "expires_at": expires_at} for name, fmt in result_store.files()]
     return {"status": "ready", "prediction_truth": round_.prediction_truth, "files": files}

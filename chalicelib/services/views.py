@@ -39,6 +39,11 @@ def accepted_until(item: AttemptModel, round_: Round) -> int:
     return min(int(item.accept_until), round_.closes_at + round_.grace_seconds * 1000)
 
 
+def shown_deadline(item: AttemptModel, round_: Round) -> str:
+    """The attempt's deadline as the participant sees it: its own, or the round's close if that came first."""
+    return iso(min(int(item.deadline), round_.closes_at))
+
+
 def attempt_status(item: AttemptModel, round_: Round, now: int) -> str:
     if item.status == "submitted":
         return "submitted"
@@ -58,7 +63,7 @@ def result_view(item: AttemptModel) -> dict | None:
 def attempt_summary(item: AttemptModel, round_: Round, now: int) -> dict:
     """One of the participant's own attempts in a list (an extension of GET /api/me): no questions."""
     return {"id": item.attempt_id, "started_at": iso(int(item.started_at)),
-            "deadline": iso(min(int(item.deadline), round_.closes_at)), "status": attempt_status(item, round_, now),
+            "deadline": shown_deadline(item, round_), "status": attempt_status(item, round_, now),
             "result": result_view(item)}
 
 
@@ -73,7 +78,7 @@ def attempt_view(item: AttemptModel, bank: tuple[BankQuestion, ...], round_: Rou
                           "options": [{"id": oid, "text": texts[oid]} for oid in drawn.option_ids]})
     return {
         "id": item.attempt_id, "round_id": item.round_id, "started_at": iso(int(item.started_at)),
-        "deadline": iso(min(int(item.deadline), round_.closes_at)), "status": attempt_status(item, round_, now),
+        "deadline": shown_deadline(item, round_), "status": attempt_status(item, round_, now),
         "questions": questions,
         "prediction_question": round_.prediction_question, "result": result_view(item),
     }

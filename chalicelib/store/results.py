@@ -11,6 +11,7 @@ from chalicelib import config
 
 PREFIX = "results"
 LINK_SECONDS = 600          # links expire well within the 15 minutes the contract allows
+NAMES = ("ranking", "units", "attempts")     # the result files of the contract, each as CSV and XLSX
 CONTENT_TYPES = {".csv": "text/csv; charset=utf-8",
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -24,6 +25,11 @@ def _client():
 
 def forget_client() -> None:
     _client.cache_clear()
+
+
+def files() -> list[tuple[str, str]]:
+    """(name, format) of every result file, in the order they are listed."""
+    return [(name, suffix[1:]) for name in NAMES for suffix in CONTENT_TYPES]
 
 
 def key(round_id: str, filename: str) -> str:

@@ -9,9 +9,9 @@ from chalicelib.store import units as unit_store
 
 
 def expected(round_id: str) -> dict:
-    accepted = [scored(a) for a in AttemptModel.scan() if a.status == "submitted"]
-    in_round = [a for a in accepted if a.attempt_id in {x.attempt_id for x in AttemptModel.scan()
-                                                         if x.round_id == round_id}]
+    submitted = [a for a in AttemptModel.scan() if a.status == "submitted"]
+    accepted = [scored(a) for a in submitted]
+    in_round = [scored(a) for a in submitted if a.round_id == round_id]
     ranked = rank_attempts(best_per_participant(in_round, live_key).values(), live_key)
     tree = UnitTree(unit_store.list_units(fresh=True))
     submissions: dict[str, int] = {}
