@@ -299,3 +299,17 @@ class UrlHttp:
                                        headers=dict(response.headers))
         except urllib.error.HTTPError as error:
             return SimpleNamespace(status_code=error.code, body=error.read(), headers=dict(error.headers))
+
+
+def emitted_metrics(output: str) -> list[tuple[str, dict]]:
+    """The EMF metrics in captured output: (metric name, its dimensions other than `service`)."""
+    found = []
+    for line in output.splitlines():
+        if not line.startswith('{"_aws"'):
+            continue
+        record = json.loads(line)
+        for directive in record["_aws"]["CloudWatchMetrics"]:
+            dimensions = {name: record[name] for group in directive["Dimensions"] for name in group
+                          if name != "service"}
+            found += [(metric["Name"], dimensions) for metric in directive["Metrics"]]
+    return found

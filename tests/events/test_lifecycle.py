@@ -6,7 +6,7 @@ from app import aggregate_attempts, finalize_rounds, tick_rounds
 from chalicelib.events import lifecycle
 from chalicelib.store import rounds as round_store
 from tests.streams import events, stream_records
-from tests.support import HOUR, iso, scheduled_event
+from tests.support import HOUR, emitted_metrics, iso, scheduled_event
 
 
 def _status(round_id="dot-1"):
@@ -28,7 +28,7 @@ def _twice_at_once(fn):
     return outcomes
 
 
-def test_tick_opens_and_closes_once_even_when_run_twice_at_once(api, contest):
+def test_tick_opens_and_closes_once_even_when_run_twice_at_once(api, contest, capsys):
     body = contest.add_round(opens_in=HOUR, length=2 * HOUR)
     assert tick_rounds(scheduled_event(), None) == {"opened": [], "closed": []}
     assert _status() == "scheduled"
@@ -42,6 +42,8 @@ def test_tick_opens_and_closes_once_even_when_run_twice_at_once(api, contest):
     outcomes = _twice_at_once(lambda: lifecycle.tick())
     assert sorted(len(o["closed"]) for o in outcomes) == [0, 1]
     assert _status() == "closed"
+    metrics = [name for name, _ in emitted_metrics(capsys.readouterr().out)]
+    assert (metrics.count("RoundsOpened"), metrics.count("RoundsClosed")) == (1, 1)
     assert body["id"] == "dot-1"
 
 
@@ -68,7 +70,7 @@ def _submit(api, token, correct_ids, n_correct, prediction):
     return reply.body["result"]
 
 
-def test_final_best_differs_from_live_best(api, contest, local_aws):
+def test_final_best_differs_from_live_best(api, contest, local_aws, capsys):
     contest.open_round(n_questions=5, questions_per_attempt=5)
     bank = round_store.load_bank("dot-1", round_store.get_round("dot-1", fresh=True).bank_version)
     correct_ids = {q.id: q.answer for q in bank}
@@ -108,6 +110,8 @@ def test_final_best_differs_from_live_best(api, contest, local_aws):
     assert "X-Amz-Expires=" in link and int(link.split("X-Amz-Expires=")[1].split("&")[0]) <= 900
     assert files["files"][0]["expires_at"] <= iso(contest.clock.now + 15 * 60 * 1000)
     assert finalize_rounds(scheduled_event(), None) == {"finalized": []}  # finalized once
+    metrics = [name for name, _ in emitted_metrics(capsys.readouterr().out)]
+    assert "AggregatorBatchSize" in metrics and metrics.count("FinalizationDuration") == 1
     units = api.get("/api/rounds/dot-1/units").body
     assert units["final"] is True
     assert next(u for u in units["entries"] if u["unit_id"] == "so-noi-vu")["participants"] == 1
