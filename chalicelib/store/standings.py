@@ -50,9 +50,6 @@ class ChunkWrite:
         for name, delta in deltas.items():
             bucket[name] = bucket.get(name, 0) + delta
 
-    def size(self) -> int:
-        return len(self.event_ids) + len(self.bests) + len(self.new_persons) + len(self.counters)
-
 
 class AlreadyApplied(Exception):
     """Some records of the chunk were applied before (a redelivery); `event_ids` names them."""
