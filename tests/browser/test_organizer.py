@@ -44,8 +44,7 @@ def s3_server(local_aws, monkeypatch):  # noqa: F811
     """moto's S3 as a real HTTP server in this process, so presigned links work from the browser."""
     from moto.server import ThreadedMotoServer
 
-    from chalicelib import config
-    from chalicelib.store import results
+    from chalicelib import config, store
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -53,7 +52,7 @@ def s3_server(local_aws, monkeypatch):  # noqa: F811
     endpoint = f"http://127.0.0.1:{port}"
     monkeypatch.setenv("S3_ENDPOINT", endpoint)
     config.current.cache_clear()
-    results.forget_client()
+    store.reset()
     settings = config.current()
     s3 = boto3.client("s3", region_name=settings.region, endpoint_url=endpoint)
     try:  # the server shares moto's in-process backend, where tests/events' fixture may have made it already
@@ -68,7 +67,7 @@ def s3_server(local_aws, monkeypatch):  # noqa: F811
         server.stop()
         monkeypatch.delenv("S3_ENDPOINT")
         config.current.cache_clear()
-        results.forget_client()
+        store.reset()
 
 
 def admin_login(page, base, password="mat-khau-btc-1"):
