@@ -22,7 +22,6 @@ until everything written before the call has been handled.
 from __future__ import annotations
 
 import argparse
-import base64
 import itertools
 import json
 import logging
@@ -34,9 +33,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
+
+from chalicelib.events.stream_records import lambda_record
 
 log = logging.getLogger("local.streams")
 
@@ -90,43 +90,6 @@ def discover(app, prefix: str, logical_tables: set[str] | None = None) -> list[M
 
 
 # --- Lambda-shaped events ----------------------------------------------------------------------------------
-
-def _plain(value):
-    """boto3's decoded stream attributes back to the JSON Lambda receives (binary as base64 text)."""
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _epoch(value) -> float | int:
-    if isinstance(value, datetime):
-        value = value.timestamp()
-    value = float(value)
-    return int(value) if value.is_integer() else value
-
-
-def lambda_record(record: dict, stream_arn: str, region: str) -> dict:
-    """A record of GetRecords in the shape Lambda delivers it."""
-    dynamodb = _plain({k: v for k, v in record["dynamodb"].items() if k != "ApproximateCreationDateTime"})
-    if "ApproximateCreationDateTime" in record["dynamodb"]:
-        dynamodb["ApproximateCreationDateTime"] = _epoch(record["dynamodb"]["ApproximateCreationDateTime"])
-    shaped = {
-        "eventID": record["eventID"],
-        "eventName": record["eventName"],
-        "eventVersion": record.get("eventVersion", "1.1"),
-        "eventSource": "aws:dynamodb",
-        "awsRegion": region,
-        "dynamodb": dynamodb,
-        "eventSourceARN": stream_arn,
-    }
-    if "userIdentity" in record:
-        shaped["userIdentity"] = _plain(record["userIdentity"])
-    return shaped
-
 
 def lambda_context(name: str):
     from chalice.local import LambdaContext
