@@ -78,7 +78,7 @@ def discover(app, prefix: str, logical_tables: set[str] | None = None) -> list[M
     from chalice.app import DynamoDBEventConfig
 
     if logical_tables is None:
-        from chalicelib.store.schema import table_definitions
+        from local.schema import table_definitions
 
         logical_tables = set(table_definitions())
     return [

@@ -54,7 +54,7 @@ def bind_local_store(endpoint: str, prefix: str):
     from chalicelib import config, store
     from chalicelib.store import rounds as round_store
     from chalicelib.store import units as unit_store
-    from chalicelib.store.schema import create_tables
+    from local.schema import create_tables
 
     os.environ["DYNAMODB_ENDPOINT"] = endpoint
     os.environ["TABLE_PREFIX"] = prefix

@@ -8,7 +8,7 @@ from moto import mock_aws
 from chalicelib import config, runtime, store
 from chalicelib.store import rounds as round_store
 from chalicelib.store import units as unit_store
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.support import T0, Api, Clock, Tables, organizer_contest, set_clock
 
 

@@ -15,7 +15,7 @@ from chalicelib.contest.rounds import Round
 from chalicelib.events import finalizer
 from chalicelib.store import attempts as attempt_store, results, rounds as round_store, units as unit_store
 from chalicelib.store.models import AttemptModel, DrawnQuestionMap, ParticipantModel
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.support import T0, UNITS
 
 UNIT_IDS = [u["id"] for u in UNITS]

@@ -8,7 +8,7 @@ from chalicelib import config, store
 from chalicelib.contest.ranking import ScoredAttempt
 from chalicelib.store import standings
 from chalicelib.store.models import StandingModel
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from chalicelib.store import results as result_store
 from chalicelib.store import rounds as round_store
 from chalicelib.store import units as unit_store
 from chalicelib.store.models import MODELS
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.infra.conftest import ROOT
 from tests.support import HOUR, T0, Api, Clock, Contest, questions
 
