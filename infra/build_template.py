@@ -96,34 +96,24 @@ def table_logical_ids(tables: dict[str, dict]) -> dict[str, str]:
     return {r["Metadata"]["cuocthi:table"]: lid for lid, r in tables.items()}
 
 
-def _table_of_stream(stream_arn: str, logical_names: list[str]) -> str:
-    """The logical table a stream ARN names: app.py's placeholder carries the logical name (`table/attempts/…`);
-    a real ARN carries `<stack>-<logical>`."""
-    table = stream_arn.split(":table/", 1)[1].split("/", 1)[0]
-    for logical in sorted(logical_names, key=len, reverse=True):
-        if table == logical or table.endswith("-" + logical):
-            return logical
-    raise SystemExit(f"stream {stream_arn} names no table of infra/tables.json")
-
-
 def app_functions(logical_names: list[str]) -> list[Function]:
     """The Lambda functions chalice generates for app.py, with the names chalice gives them."""
     from chalice.utils import to_cfn_resource_name
 
     from app import app
+    from chalicelib.events.sources import StreamSource, event_sources
 
     found = [Function("api_handler", "APIHandler", "api")] if app.routes else []
-    for source in app.event_sources:
-        kind = type(source).__name__
-        logical_id = to_cfn_resource_name(source.name)
-        if kind == "DynamoDBEventConfig":
-            table = _table_of_stream(source.stream_arn, logical_names)
-            event_id = to_cfn_resource_name(f"{source.name}-dynamodb-event-source")
-            found.append(Function(source.name, logical_id, "stream", table, event_id))
-        elif kind == "ScheduledEventConfig":
-            found.append(Function(source.name, logical_id, "schedule"))
-        else:
-            raise SystemExit(f"{source.name}: {kind} event sources are not wired by infra/build_template.py yet")
+    try:
+        for source in event_sources(app):
+            logical_id = to_cfn_resource_name(source.name)
+            if isinstance(source, StreamSource):
+                event_id = to_cfn_resource_name(f"{source.name}-dynamodb-event-source")
+                found.append(Function(source.name, logical_id, source.kind, source.table(logical_names), event_id))
+            else:
+                found.append(Function(source.name, logical_id, source.kind))
+    except ValueError as error:       # a stream of no table of infra/tables.json, an event source not wired here
+        raise SystemExit(str(error)) from error
     return found
 
 

@@ -26,7 +26,6 @@ import itertools
 import json
 import logging
 import os
-import re
 import signal
 import sys
 import threading
@@ -36,14 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from chalicelib.events.sources import StreamSource, event_sources
 from chalicelib.events.stream_records import lambda_record
 
 log = logging.getLogger("local.streams")
 
-# A placeholder stream ARN names the table by its logical name: arn:aws:dynamodb:…:table/attempts/stream/…
-_ARN = re.compile(r"^arn:aws[\w-]*:dynamodb:[^:]*:[^:]*:table/(?P<table>[^/]+)/stream/")
-# Used only when a handler's ARN names neither a logical table nor a prefixed one.
-HANDLER_TABLES = {"aggregate_attempts": "attempts", "count_registrations": "participants"}
 GET_RECORDS_LIMIT = 1000
 
 
@@ -60,33 +56,15 @@ class Mapping:
     starting_position: str
 
 
-def table_for(name: str, stream_arn: str, prefix: str, logical_tables: set[str]) -> str:
-    match = _ARN.match(stream_arn or "")
-    table = match.group("table") if match else None
-    if table in logical_tables:
-        return prefix + table
-    if table and table.startswith(prefix):
-        return table
-    if name in HANDLER_TABLES:
-        return prefix + HANDLER_TABLES[name]
-    raise ValueError(f"cannot tell which table the stream handler {name!r} reads ({stream_arn!r}); "
-                     "add it to local.streams.HANDLER_TABLES")
-
-
 def discover(app, prefix: str, logical_tables: set[str] | None = None) -> list[Mapping]:
-    """The app's DynamoDB stream handlers, each mapped to its local table."""
-    from chalice.app import DynamoDBEventConfig
-
+    """The app's DynamoDB stream handlers, each mapped to its local table (`prefix` + the logical name)."""
     if logical_tables is None:
         from local.schema import table_definitions
 
         logical_tables = set(table_definitions())
-    return [
-        Mapping(source.name, app.handler_map[source.name],
-                table_for(source.name, source.stream_arn, prefix, logical_tables),
-                int(source.batch_size or 100), source.starting_position or "TRIM_HORIZON")
-        for source in app.event_sources if isinstance(source, DynamoDBEventConfig)
-    ]
+    return [Mapping(source.name, app.handler_map[source.name], prefix + source.table(logical_tables),
+                    source.batch_size, source.starting_position)
+            for source in event_sources(app) if isinstance(source, StreamSource)]
 
 
 # --- Lambda-shaped events ----------------------------------------------------------------------------------
