@@ -3,7 +3,7 @@
 - DynamoDB Local (data in .local/dynamodb/, kept across restarts) and moto's server as S3;
 - the tables (infra/tables.json, through local.schema) and the results bucket;
 - the API and web pages (the app object, served by Chalice's local server);
-- the stream runner (local/streams.py) and the scheduler (local/scheduler.py) feeding the app's handlers;
+- the stream runner (local/streams/) and the scheduler (local/scheduler.py) feeding the app's handlers;
 - on first start, the demo contest (local/demo.py) and an organizer account.
 
 Ctrl-C (SIGINT) or SIGTERM stops everything. Ports: LOCAL_API_PORT (8000), LOCAL_DYNAMODB_PORT (8001),

@@ -84,7 +84,7 @@ class Scheduler:
         return [f"{s.name} every {s.seconds:g} s ({s.expression} in the cloud)" for s in self.schedules]
 
     def run(self, schedule: Schedule) -> Any:
-        from local.streams import lambda_context
+        from local.streams.invocation import lambda_context
 
         try:
             result = schedule.handler(scheduled_event(schedule.name, self.region), lambda_context(schedule.name))

@@ -1,4 +1,4 @@
-"""The local stream runner (local/streams.py) and scheduler (local/scheduler.py): Lambda's event source mapping
+"""The local stream runner (local/streams/) and scheduler (local/scheduler.py): Lambda's event source mapping
 and EventBridge's schedule, checked on DynamoDB Local's real streams with small Chalice apps."""
 from __future__ import annotations
 
