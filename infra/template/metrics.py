@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from unittest import mock
 
 from infra.template.inputs import CODE_DIR
 
@@ -48,20 +49,14 @@ class EmittedMetric:
 
 @contextlib.contextmanager
 def _environment(**values: str | None) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    try:
+    """The environment with these variables set (None: unset), restored afterwards."""
+    with mock.patch.dict(os.environ):
         for key, value in values.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def emf_lines(name: str, dimensions: dict[str, str], service: str | None) -> list[dict]:
