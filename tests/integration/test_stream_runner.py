@@ -8,7 +8,6 @@ import threading
 import time
 
 import boto3
-import pytest
 from chalice import Chalice
 
 from local.scheduler import Scheduler, rate_seconds
