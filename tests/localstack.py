@@ -52,7 +52,7 @@ def bind_local_store(endpoint: str, prefix: str):
     import boto3
 
     from chalicelib import config, store
-    from chalicelib.store.schema import create_tables
+    from local.schema import create_tables
 
     os.environ["DYNAMODB_ENDPOINT"] = endpoint
     os.environ["TABLE_PREFIX"] = prefix

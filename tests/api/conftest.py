@@ -6,7 +6,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import config, runtime, store
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.support import T0, Api, Clock, Tables, organizer_contest, set_clock
 
 

@@ -18,7 +18,7 @@ from chalicelib.store import participants as participant_store
 from chalicelib.store import results as result_store
 from chalicelib.store import rounds as round_store
 from chalicelib.store import units as unit_store
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.seed import person, submitted
 from tests.support import T0, UNITS
 

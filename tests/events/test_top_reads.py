@@ -6,7 +6,7 @@ from moto import mock_aws
 from chalicelib import config, store
 from chalicelib.contest.ranking import ScoredAttempt
 from chalicelib.store import standings as standing_store
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from moto import mock_aws
 
 from chalicelib import config, store
 from chalicelib.services import admin
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.infra.conftest import ROOT
 from tests.support import HOUR, T0, Api, Clock, Contest, questions
 
