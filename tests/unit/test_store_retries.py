@@ -5,7 +5,7 @@ from moto import mock_aws
 
 from chalicelib import config, store
 from chalicelib.store import participants as participant_store
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.seed import person
 
 
