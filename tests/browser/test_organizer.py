@@ -10,8 +10,8 @@ import boto3
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import dump
 from local.processes import free_port
+from tests.browser.conftest import dump
 from tests.support import iso
 
 MINUTE = 60 * 1000

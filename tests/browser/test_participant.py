@@ -7,7 +7,6 @@ import time
 from playwright.sync_api import expect
 
 from tests.browser.conftest import dump
-
 from tests.support import iso
 
 MINUTE = 60 * 1000
@@ -268,5 +267,6 @@ def test_static_files_and_path_traversal(live_contest):
         assert b'"not_found"' in reply.body
     # Participant pages stay small.
     assert http.request("GET", "/static/common.js").headers["Content-Type"].startswith("text/javascript")
-    total = sum(len(http.request("GET", p).body) for p in ("/", "/static/common.js", "/static/app.js", "/static/app.css"))
+    pages = ("/", "/static/common.js", "/static/app.js", "/static/app.css")
+    total = sum(len(http.request("GET", p).body) for p in pages)
     assert total < 200 * 1024, total

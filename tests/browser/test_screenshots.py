@@ -82,7 +82,7 @@ def test_organizer_screenshots(live_contest, browser, monkeypatch):
     base = live_contest.base
     for width, page in phone_and_desktop(browser):
 
-        def shot(name, *selectors):
+        def shot(name, *selectors, page=page, width=width):
             for selector in selectors:
                 page.wait_for_selector(selector)
             page.wait_for_load_state("networkidle")

@@ -250,7 +250,7 @@ def plotted(package) -> list[tuple[str, str, frozenset[str], dict[str, str]]]:
                 continue
             plain = [x for x in row if not isinstance(x, dict)]
             namespace, metric, pairs = plain[0], plain[1], plain[2:]
-            values = dict(zip(pairs[::2], pairs[1::2]))
+            values = dict(zip(pairs[::2], pairs[1::2], strict=True))
             series.append((namespace, metric, frozenset(values), values))
     return series
 
@@ -340,7 +340,7 @@ def test_bundle_carries_the_runtime_dependencies(package):
 
 def test_the_runbook_covers_every_alarm(package):
     operations = (ROOT / "README.md").read_text().split("## Operations", 1)[1]
-    for lid, alarm in package.of_type("AWS::CloudWatch::Alarm").items():
+    for _lid, alarm in package.of_type("AWS::CloudWatch::Alarm").items():
         suffix = alarm["Properties"]["AlarmName"]["Fn::Sub"].removeprefix("${AWS::StackName}-")
         assert f"`{suffix}`" in operations, f"README, Operations: say what {suffix} means and what to do"
 
