@@ -87,3 +87,22 @@ def test_static_files_and_path_traversal(client):
         assert reply.status_code == 404, (bad, reply.status_code, reply.body[:200])
         assert b'"not_found"' in reply.body
     assert client.request("GET", "/static/app.css", headers={}, body=b"").headers["Content-Type"].startswith("text/css")
+
+
+def test_the_home_page_with_everything_it_loads_transfers_under_40_kb(live_contest, page):
+    from tests.browser.test_participant import open_round
+
+    open_round(live_contest)
+    loaded = []
+    page.on("requestfinished", lambda request: loaded.append(request))
+    page.goto(live_contest.base + "/")
+    page.locator("[data-round='dot-1'] .countdown").wait_for()
+    page.wait_for_load_state("networkidle")
+    sizes = {r.url.replace(live_contest.base, ""): r.sizes() for r in loaded}
+    transfer = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes.values())
+    static = [r for r in loaded if "/static/" in r.url or r.url.rstrip("/") == live_contest.base]
+    assert len(static) == 4, sizes  # the page, its stylesheet and two scripts; then the API's JSON
+    assert all(r.response().header_value("content-encoding") == "gzip" for r in static), sizes
+    assert {"/api/contest", "/api/stats"} <= set(sizes), sizes
+    assert transfer < 40 * 1024, (transfer, sizes)
+    print(f"home page: {transfer} bytes over the wire in {len(sizes)} responses")

@@ -349,10 +349,10 @@
         field("id_number", "Số CCCD (không bắt buộc, 12 chữ số)", inputs.id_number),
         field("email", "Email (không bắt buộc)", inputs.email),
         top, button);
-      function show(fields) {
+      function show(fields, unknown) {
         clear(top);
         var shown = C.showFieldErrors(form, fields);
-        add(top, alertBox("Vui lòng sửa các trường được đánh dấu." + (shown.extra.length ? " " + shown.extra.join(" ") : "")));
+        add(top, alertBox(shown.first ? "Vui lòng sửa các trường được đánh dấu." + (unknown ? " " + REFUSALS.invalid : "") : REFUSALS.invalid));
         if (shown.first) shown.first.focus();
       }
       form.addEventListener("submit", function (ev) {
@@ -376,11 +376,13 @@
           button.disabled = false;
           if (res.status === 201) { signIn(res.body); location.hash = "#/"; return; }
           var err = (res.body && res.body.error) || {};
-          var fields = {};
-          Object.keys(err.fields || {}).forEach(function (name) { fields[name] = FIELD_MESSAGES[name] || err.fields[name]; });
+          var fields = {}, unknown = false; // a field the form does not know gets no message of the server's
+          Object.keys(err.fields || {}).forEach(function (name) {
+            if (FIELD_MESSAGES[name]) fields[name] = FIELD_MESSAGES[name]; else unknown = true;
+          });
           if (err.code === "phone_taken") fields = {phone: REFUSALS.phone_taken};
           if (err.code === "id_number_taken") fields = {id_number: REFUSALS.id_number_taken};
-          if (Object.keys(fields).length) return show(fields);
+          if (Object.keys(fields).length || unknown) return show(fields, unknown);
           add(top, alertBox(message(res.body)));
         }, function (e) {
           button.disabled = false;
@@ -567,7 +569,7 @@
     }
     function submit(auto) {
       if (submitting) return;
-      if (prediction && state.prediction === null) {
+      if (prediction && typeof state.prediction !== "number") {
         markPrediction("Bạn chưa trả lời câu dự đoán.");
         say(auto ? "Đã hết giờ nhưng bài chưa được nộp vì bạn chưa trả lời câu dự đoán (ở đầu bài thi). " +
           "Hãy nhập dự đoán rồi bấm \u201cNộp bài\u201d ngay." : "Chưa nộp bài: bạn chưa trả lời câu dự đoán (ở đầu bài thi).");
@@ -618,7 +620,7 @@
       var left = deadline - now();
       timeLeft.textContent = fmtLeft(left);
       timer.className = left < 60000 ? "timer low" : "timer";
-      if (left < 60000 && prediction && state.prediction === null && !lateWarned) {
+      if (left < 60000 && prediction && typeof state.prediction !== "number" && !lateWarned) {
         lateWarned = true;
         markPrediction("Còn dưới 1 phút: hãy trả lời câu dự đoán, nếu không bài sẽ không được nộp.");
       }
