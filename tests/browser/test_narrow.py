@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from playwright.sync_api import expect
@@ -54,14 +55,19 @@ def crowd(contest, units: list[dict], n: int = 100) -> None:
         list(pool.map(one, range(n)))
 
 
-def test_every_page_fits_a_phone_with_a_real_sized_contest(live_contest, page):
+def real_sized(contest, participants: int = 100, **rules) -> list[dict]:
+    """The demo's 62 units and two long-named ones, an open round of 10 questions, `participants` who took it."""
     with open(os.path.join(ROOT, "local", "demo", "units.json"), encoding="utf-8") as handle:
         units = json.load(handle)["units"] + LONG_UNITS
-    assert live_contest.api.put("/api/admin/units", {"units": units}, token=live_contest.admin).status == 200
+    assert contest.api.put("/api/admin/units", {"units": units}, token=contest.admin).status == 200
+    open_round(contest, n=10, name="Đợt 1: Tìm hiểu cải cách hành chính tỉnh Quảng Bình năm 2026", **rules)
+    crowd(contest, units, participants)
+    return units
+
+
+def test_every_page_fits_a_phone_with_a_real_sized_contest(live_contest, page):
+    units = real_sized(live_contest, max_attempts=None)
     assert len(units) >= 60
-    open_round(live_contest, n=10, name="Đợt 1: Tìm hiểu cải cách hành chính tỉnh Quảng Bình năm 2026",
-               max_attempts=None)
-    crowd(live_contest, units)
     token, me = live_contest.register(name="Nguyễn Thị Phương Thảo", unit_id="bo-trach-viet-trung")
     for right in (3, 7):
         assert live_contest.submit(token, live_contest.start(token), right=right, prediction=42).status == 200
@@ -95,6 +101,7 @@ def test_every_page_fits_a_phone_with_a_real_sized_contest(live_contest, page):
     # The unit table: a tree folded to the top level, a district opens on tap, the search opens a branch.
     page.goto(base + "/#/don-vi/dot-1")
     expect(page.get_by_role("heading", name="Kết quả theo đơn vị")).to_contain_text("Đợt 1")
+    units = live_contest.api.get("/api/units").body["units"]  # with the three of the fixture
     top_level = sum(1 for u in units if not u["parent_id"])
     unit_rows = page.locator("table.units tbody tr[data-unit]")
     expect(unit_rows).to_have_count(top_level)
@@ -116,8 +123,10 @@ def test_every_page_fits_a_phone_with_a_real_sized_contest(live_contest, page):
     expect(page.locator("tr[data-unit='dong-hoi'] .branch")).to_have_attribute("aria-expanded", "true")
     expect(page.locator("#unit-found")).to_have_text("Tìm thấy 1 đơn vị.")
     fits(page)
-    page.fill("#unit-search", "")
-    expect(unit_rows).to_have_count(top_level)
+    expect(page.locator("tr[data-unit='dong-hoi-nam-ly'] td").first).to_have_text(re.compile(r"^\d+\.\d+$"))
+    page.fill("#unit-search", "")  # the whole tree again, with the found unit's branch left open
+    expect(unit_rows).to_have_count(top_level + sum(1 for u in units if u["parent_id"] == "dong-hoi"))
+    expect(page.locator("tr[data-unit='dong-hoi-nam-ly']")).to_be_visible()
 
     # Signed in: my attempts (score and link on screen), the start step, the test and its result.
     login(page, base, me["phone"])

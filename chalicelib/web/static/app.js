@@ -697,8 +697,13 @@
       if (toggle) toggle.reopen();
     });
     return el("div", {class: "tablewrap"}, el("table", opts.attrs || null,
-      el("thead", null, el("tr", null, columns.map(function (c) { return el("th", {class: cellClass(c), scope: "col", text: c.label}); }))),
+      el("thead", null, el("tr", null, columns.map(function (c) { return headCell(c.label, c.short, cellClass(c)); }))),
       tbody));
+  }
+  // A column heading; `short` replaces it below 700 px.
+  function headCell(label, short, cls) {
+    return el("th", {scope: "col", class: cls}, short ? [el("span", {class: "narrow-text", text: short}),
+      el("span", {class: "wide-text", text: label})] : label);
   }
   function sub(text, cls) { return el("span", {class: "sub" + (cls ? " " + cls : ""), text: text}); }
   function freshness(body) {
@@ -725,7 +730,7 @@
             {label: "Lượt", num: true, cell: function (a) { return a.number; }},
             {label: "Bắt đầu", grow: true, cell: function (a) { return fmtTime(a.started_at); }},
             {label: "Trạng thái", wide: true, cell: function (a) { return ATTEMPT_STATUS[a.status] || a.status; }},
-            {label: "Số câu đúng", num: true, cell: function (a) {
+            {label: "Số câu đúng", short: "Đúng", num: true, cell: function (a) {
               return a.result ? a.result.correct + "/" + a.result.total : el("span", {class: "muted", text: a.status === "in_progress" ? "Đang làm" : "–"});
             }},
             {label: "Thời gian", num: true, wide: true, cell: function (a) { return a.result ? fmtClock(a.result.duration_ms) : null; }},
@@ -810,86 +815,81 @@
   }
 
   // The unit table as a tree: top-level units ranked among themselves, each district's communes folded under it
-  // (a tap opens them), a search box that finds a unit and opens its branch. Ranks are among siblings.
+  // (numbered 8.1, 8.2… under unit 8, a tap opens them), and a search box that finds a unit and opens its branch.
   function unitTable(roundId) {
-    var expanded = {}, query = "", units = null;
+    var parents = null, entries = [], expanded = {}, opened = {}, query = "";
+    var tbody = el("tbody");
     var search = el("input", {type: "search", id: "unit-search", autocomplete: "off", placeholder: "Ví dụ: Hải Đình"});
     var found = el("p", {class: "muted", id: "unit-found", "aria-live": "polite"});
     search.addEventListener("input", function () { query = fold(search.value.trim()); drawRows(); });
-    var searchBox = el("div", {class: "field"}, el("label", {for: "unit-search", text: "Tìm đơn vị"}), search, found);
-
-    function unitRow(entry, depth, rank, children, hit) {
-      var tr = el("tr", {"data-unit": entry.unit_id, class: ["depth-" + Math.min(depth, 3), hit ? "hit" : ""].join(" ")});
-      var open = !!(query ? children.length : expanded[entry.unit_id]);
-      var branch = !children.length ? el("span", {class: "branch-space"}) : el("button", {type: "button", class: "branch", "aria-expanded": open ? "true" : "false",
-        "aria-label": (open ? "Thu gọn " : "Mở ") + children.length + " đơn vị trực thuộc " + entry.name, text: open ? "▾" : "▸",
-        onclick: function () { expanded[entry.unit_id] = !open; if (query) { search.value = ""; query = ""; } drawRows(entry.unit_id); }});
-      var name = detailsButton(tr, [entry.name, sub(entry.meets_targets ? "Đạt chỉ tiêu" : "Chưa đạt chỉ tiêu", entry.meets_targets ? "ok" : "no")],
-        function () {
-          return [["Người dự thi", fmtInt(entry.participants)], ["CBCCVC dự thi", fmtInt(entry.officials) + " / " + fmtInt(entry.headcount)],
-            ["Nhân dân dự thi", fmtInt(entry.citizens) + " / " + fmtInt(entry.population)], ["Bài thi", fmtInt(entry.submissions)],
-            ["Tỷ lệ CBCCVC", fmtRate(entry.official_rate)], ["Tỷ lệ nhân dân", fmtRate(entry.citizen_rate)],
-            ["Điểm trung bình", fmtDecimal(entry.mean_correct)], ["Chỉ tiêu", entry.meets_targets ? "Đạt" : "Chưa đạt"],
-            ["Hạng chung", entry.rank]];
-        }, 9, opened, entry.unit_id);
-      var cells = [[rank, "num"], [el("div", {class: "unitname"}, branch, name), "grow"], [fmtInt(entry.participants), "num"],
-        [fmtInt(entry.officials), "num wide"], [fmtInt(entry.citizens), "num wide"], [fmtRate(entry.official_rate), "num"],
-        [fmtRate(entry.citizen_rate), "num wide"], [fmtDecimal(entry.mean_correct), "num wide"],
-        [el("span", {class: entry.meets_targets ? "ok" : "no", text: entry.meets_targets ? "Đạt" : "Chưa đạt"}), "wide"]];
-      cells.forEach(function (c) { add(tr, el("td", {class: c[1]}, c[0])); });
-      return {tr: tr, toggle: name};
+    function matches(e) { return !!query && fold(e.name).indexOf(query) >= 0; }
+    function details(e) {
+      return [["Người dự thi", fmtInt(e.participants)], ["CBCCVC dự thi", fmtInt(e.officials) + " / " + fmtInt(e.headcount)],
+        ["Nhân dân dự thi", fmtInt(e.citizens) + " / " + fmtInt(e.population)], ["Bài thi", fmtInt(e.submissions)],
+        ["Tỷ lệ CBCCVC", fmtRate(e.official_rate)], ["Tỷ lệ nhân dân", fmtRate(e.citizen_rate)],
+        ["Điểm trung bình", fmtDecimal(e.mean_correct)], ["Chỉ tiêu", e.meets_targets ? "Đạt" : "Chưa đạt"]];
     }
-    var tbody = el("tbody"), entries = [], opened = {};
+    function unitRow(e, depth, rank, children) {
+      var open = !!expanded[e.unit_id];
+      var tr = el("tr", {"data-unit": e.unit_id, class: "depth-" + Math.min(depth, 3) + (matches(e) ? " hit" : "")});
+      var name = detailsButton(tr, [e.name, sub(e.meets_targets ? "Đạt chỉ tiêu" : "Chưa đạt chỉ tiêu", e.meets_targets ? "ok" : "no")],
+        function () { return details(e); }, 9, opened, e.unit_id);
+      var branch = children.length ? el("button", {type: "button", class: "branch", "aria-expanded": open ? "true" : "false",
+        text: open ? "Thu gọn" : children.length + " đơn vị trực thuộc",
+        onclick: function () { expanded[e.unit_id] = !open; drawRows(e.unit_id); }}) : null;
+      [[rank, "num"], [[name, branch], "grow"], [fmtInt(e.participants), "num"], [fmtInt(e.officials), "num wide"],
+        [fmtInt(e.citizens), "num wide"], [fmtRate(e.official_rate), "num"], [fmtRate(e.citizen_rate), "num wide"],
+        [fmtDecimal(e.mean_correct), "num wide"],
+        [el("span", {class: e.meets_targets ? "ok" : "no", text: e.meets_targets ? "Đạt" : "Chưa đạt"}), "wide"]
+      ].forEach(function (c) { add(tr, el("td", {class: c[1]}, c[0])); });
+      add(tbody, tr);
+      name.reopen();
+    }
     function drawRows(focusId) {
-      var byId = {}, kids = {};
-      entries.forEach(function (e) { byId[e.unit_id] = e; });
-      entries.forEach(function (e) { // entries come in rank order, so siblings do too
-        var parent = units[e.unit_id] && units[e.unit_id].parent_id, key = parent && byId[parent] ? parent : "";
-        (kids[key] = kids[key] || []).push(e);
-      });
-      // With a query: the units whose name matches, with their ancestors, all branches open.
-      var keep = null, hits = 0;
-      if (query) {
+      var known = {}, kids = {}, keep = null, hits = 0;
+      entries.forEach(function (e) { known[e.unit_id] = true; });
+      function parentOf(id) { var p = parents[id]; return p && known[p] ? p : ""; }
+      entries.forEach(function (e) { (kids[parentOf(e.unit_id)] = kids[parentOf(e.unit_id)] || []).push(e); }); // rank order
+      if (query) { // the matches and their ancestors only, with the ancestors' branches opened
         keep = {};
-        entries.forEach(function (e) {
-          if (fold(e.name).indexOf(query) < 0) return;
+        entries.filter(matches).forEach(function (e) {
           hits++;
-          for (var id = e.unit_id, guard = 0; id && byId[id] && guard++ < 10; id = units[id] && units[id].parent_id) keep[id] = true;
+          keep[e.unit_id] = true;
+          for (var id = parentOf(e.unit_id), guard = 0; id && guard++ < 10; id = parentOf(id)) { keep[id] = true; expanded[id] = true; }
         });
       }
       found.textContent = query ? (hits ? "Tìm thấy " + hits + " đơn vị." : "Không tìm thấy đơn vị phù hợp.") : "";
       clear(tbody);
-      (function walk(parent, depth) {
+      (function walk(parent, depth, prefix) {
         (kids[parent] || []).forEach(function (e, i) {
-          if (keep && !keep[e.unit_id]) return;
           var children = (kids[e.unit_id] || []).filter(function (c) { return !keep || keep[c.unit_id]; });
-          var row = unitRow(e, depth, i + 1, children, query && fold(e.name).indexOf(query) >= 0);
-          add(tbody, row.tr);
-          row.toggle.reopen();
-          if (query ? children.length : expanded[e.unit_id]) walk(e.unit_id, depth + 1);
+          if (keep && !keep[e.unit_id]) return;
+          unitRow(e, depth, prefix + (i + 1), children);
+          if (expanded[e.unit_id]) walk(e.unit_id, depth + 1, prefix + (i + 1) + ".");
         });
-      })("", 0);
-      if (focusId) { var b = tbody.querySelector("tr[data-unit='" + CSS.escape(focusId) + "'] .branch"); if (b) b.focus(); }
+      })("", 0, "");
+      var toggle = focusId && tbody.querySelector("tr[data-unit='" + CSS.escape(focusId) + "'] .branch");
+      if (toggle) toggle.focus();
     }
-    var table = el("div", {class: "tablewrap"}, el("table", {class: "units"},
-      el("thead", null, el("tr", null, [["Hạng", "num"], ["Đơn vị", "grow"], ["Người dự thi", "num"], ["CBCCVC", "num wide"],
-        ["Nhân dân", "num wide"], ["Tỷ lệ CBCCVC", "num"], ["Tỷ lệ nhân dân", "num wide"], ["Điểm TB", "num wide"],
-        ["Chỉ tiêu", "wide"]].map(function (h) { return el("th", {scope: "col", class: h[1], text: h[0]}); }))), tbody));
+    var table = el("div", {class: "tablewrap"}, el("table", {class: "units"}, el("thead", null, el("tr", null,
+      headCell("Hạng", null, "num"), headCell("Đơn vị", null, "grow"), headCell("Người dự thi", "Dự thi", "num"), headCell("CBCCVC", null, "num wide"),
+      headCell("Nhân dân", null, "num wide"), headCell("Tỷ lệ CBCCVC", null, "num"), headCell("Tỷ lệ nhân dân", null, "num wide"),
+      headCell("Điểm TB", null, "num wide"), headCell("Chỉ tiêu", null, "wide"))), tbody));
+    var fresh = el("div");
     roundPage(roundId, "Kết quả theo đơn vị",
       [el("a", {href: "#/xep-hang/" + enc(roundId), text: "Bảng xếp hạng cá nhân"}), " · ", el("a", {href: "#/", text: "Trang chủ"})],
       30000, function (holder, round, seq) {
-        var needUnits = units ? [] : [api("GET", "/api/units")];
-        Promise.all(needUnits).then(function (replies) {
+        Promise.all(parents ? [] : [api("GET", "/api/units")]).then(function (replies) {
           if (!current(seq)) return;
           if (replies.length) {
-            units = {};
-            ((replies[0].body && replies[0].body.units) || []).forEach(function (u) { units[u.id] = u; });
+            parents = {};
+            ((replies[0].body && replies[0].body.units) || []).forEach(function (u) { parents[u.id] = u.parent_id; });
           }
           loadInto(holder, seq, "/api/rounds/" + enc(roundId) + "/units", function (b) {
             entries = b.entries || [];
-            if (!holder.contains(table)) { clear(holder); add(holder, el("div", {class: "fresh"}), searchBox, table); }
-            C.render(holder.querySelector(".fresh"), freshness(b));
-            if (!entries.length) C.render(holder.querySelector(".fresh"), el("p", {class: "muted", text: "Chưa có số liệu."}));
+            if (!holder.contains(table)) C.render(holder, fresh, el("div", {class: "field"},
+              el("label", {for: "unit-search", text: "Tìm đơn vị"}), search, found), table);
+            C.render(fresh, entries.length ? freshness(b) : el("p", {class: "muted", text: "Chưa có số liệu."}));
             drawRows();
           });
         }, function () {});
