@@ -59,14 +59,20 @@ def test_the_start_step_names_the_attempt_and_its_cost_and_resuming_skips_it(liv
     assert page.problems == [], page.problems
 
 
+def begin(contest, page, name: str) -> list[dict]:
+    """A new participant signs in and starts a test of dot-1; gives the submissions the page will send."""
+    _, participant = contest.register(name=name)
+    login(page, contest.base, participant["phone"])
+    expect(page.locator("#nav")).to_contain_text(name)
+    sent = submissions(page)
+    page.goto(contest.base + "/#/thi/dot-1")
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    return sent
+
+
 def test_the_prediction_comes_first_is_required_and_never_sent_as_zero(live_contest, page):
     open_round(live_contest, n=5)
-    _, participant = live_contest.register(name="Đặng Văn Lâm")
-    login(page, live_contest.base, participant["phone"])
-    expect(page.locator("#nav")).to_contain_text("Đặng Văn Lâm")
-    sent = submissions(page)
-    page.goto(live_contest.base + "/#/thi/dot-1")
-    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    sent = begin(live_contest, page, "Đặng Văn Lâm")
 
     # First in the form, before question 1, with the round's question as its label.
     first = page.locator("#exam .question").first
@@ -100,12 +106,7 @@ def test_at_the_deadline_an_empty_prediction_is_asked_for_not_invented(live_cont
     reply = live_contest.api.put("/api/admin/rounds/dot-1", {"closes_at": iso(int(time.time() * 1000) + 4000)},
                                  token=live_contest.admin)
     assert reply.status == 200, reply.text
-    _, participant = live_contest.register(name="Bùi Thị Mai")
-    login(page, live_contest.base, participant["phone"])
-    expect(page.locator("#nav")).to_contain_text("Bùi Thị Mai")
-    sent = submissions(page)
-    page.goto(live_contest.base + "/#/thi/dot-1")
-    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    sent = begin(live_contest, page, "Bùi Thị Mai")
     expect(page.locator("#err-prediction")).to_contain_text("Còn dưới 1 phút")  # warned before the end
     page.locator(".question[data-question]").first.locator("input[type=radio]").first.check()
 
