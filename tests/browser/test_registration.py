@@ -58,6 +58,11 @@ def test_the_unit_picker_is_one_tab_stop_for_the_keyboard(live_contest, page):
     expect(page.locator(".unitchosen")).to_contain_text("Đã chọn:")
     expect(page.locator("#err-unit_id")).to_be_empty()
     expect(page.locator("#f-unit_id")).not_to_have_attribute("aria-invalid", "true")
+    page.keyboard.type("khong co don vi nay")
+    expect(page.locator("#unit-list")).to_have_text("Không tìm thấy đơn vị phù hợp.")
+    page.keyboard.press("Enter")  # nothing to choose: nothing happens
+    page.keyboard.press("Escape")  # clears the search
+    expect(page.locator("#unit-list li[data-unit]")).to_have_count(3)
     page.keyboard.type("hai dinh")
     expect(page.locator("#unit-list li[data-unit]")).to_have_count(1)
     page.keyboard.press("Enter")  # the one match is active as soon as one types

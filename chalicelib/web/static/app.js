@@ -299,7 +299,7 @@
       });
       if (!shown.length) add(list, el("li", {class: "muted", role: "presentation", text: "Không tìm thấy đơn vị phù hợp."}));
       var selected = shown.map(function (o) { return o.unit.id; }).indexOf(chosenId);
-      setActive(q ? 0 : selected);
+      setActive(q && shown.length ? 0 : selected);
     }
     search.addEventListener("input", draw);
     search.addEventListener("keydown", function (ev) {
@@ -457,7 +457,7 @@
       if (round.status === "closed" || round.status === "finalized" || t < Date.parse(round.opens_at) || t >= Date.parse(round.closes_at)) {
         return cannotStart(round, REFUSALS.round_not_open);
       }
-      if (round.max_attempts !== null && round.max_attempts !== undefined && mine.attempts_used >= round.max_attempts) {
+      if (round.max_attempts && mine.attempts_used >= round.max_attempts) {
         return cannotStart(round, REFUSALS.attempt_limit_reached);
       }
       showStart(round, mine.attempts_used, seq);
@@ -476,11 +476,12 @@
           el("li", {text: round.questions_per_attempt + " câu hỏi trắc nghiệm, làm trong " + minutes + " phút."}),
           left < round.time_limit_seconds * 1000 ? el("li", {class: "warn", text: "Đợt thi đóng lúc " + fmtTime(round.closes_at) +
             ": bạn chỉ còn khoảng " + Math.max(1, Math.floor(left / 60000)) + " phút."}) : null,
-          el("li", {text: limit ? "Bạn đã dùng " + used + "/" + limit + " lượt; sau lượt này còn " + (limit - used - 1) + " lượt."
-            : "Đợt thi này không giới hạn số lượt; bạn đã dùng " + used + " lượt."}),
+          el("li", {text: !limit ? "Đợt thi này không giới hạn số lượt; bạn đã dùng " + used + " lượt."
+            : "Bạn đã dùng " + used + "/" + limit + " lượt; " + (used + 1 < limit ? "sau lượt này còn " + (limit - used - 1) + " lượt."
+              : "đây là lượt cuối cùng.")}),
           round.prediction_question ? el("li", null, "Câu dự đoán (bắt buộc, ở đầu bài thi): ",
             el("q", {text: round.prediction_question})) : null,
-          el("li", {text: "Kết quả của bạn là lượt thi tốt nhất."})),
+          el("li", {text: "Kết quả được tính theo lượt thi tốt nhất của bạn."})),
         el("p", {class: "warn", text: "Khi bấm \u201cBắt đầu làm bài\u201d, lượt thi được tính ngay, kể cả khi bạn rời trang hoặc không nộp bài."}),
         actions(button, el("a", {class: "btn secondary", href: "#/", text: "Để sau"}))));
     button.focus();
