@@ -177,6 +177,13 @@ def test_api_stage_is_throttled_and_traced(package):
     assert props["Name"] == {"Fn::Sub": "${AWS::StackName}"}
 
 
+def test_api_gateway_passes_compressed_pages_as_bytes(package):
+    # The app gzips pages and scripts (base64 in the Lambda answer); API Gateway turns them back into bytes only
+    # for requests whose first Accept type is a binary media type, and browsers ask for scripts with */*.
+    body = package.resources["RestAPI"]["Properties"]["DefinitionBody"]
+    assert body["x-amazon-apigateway-binary-media-types"] == ["*/*"]
+
+
 # --- alarms -------------------------------------------------------------------------------------------------
 
 def _normal(value):
