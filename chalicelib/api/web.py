@@ -60,7 +60,7 @@ class Asset:
     digest: str
 
     @classmethod
-    def of(cls, body: bytes, extension: str) -> "Asset":
+    def of(cls, body: bytes, extension: str) -> Asset:
         return cls(body, gzip.compress(body, compresslevel=9, mtime=0), CONTENT_TYPES[extension],
                    hashlib.sha256(body).hexdigest()[:HASH_LENGTH])
 
@@ -148,7 +148,8 @@ def _send(asset: Asset, cache: str) -> Response:
     request = bp.current_request
     headers = request.headers if request is not None else {}
     etag = f'"{asset.digest}"'
-    common = {"Cache-Control": cache, "ETag": etag, "Vary": "Accept-Encoding", **SECURITY_HEADERS}
+    common: dict[str, str | list[str]] = {"Cache-Control": cache, "ETag": etag, "Vary": "Accept-Encoding",
+                                          **SECURITY_HEADERS}
     if etag in [tag.strip() for tag in (headers.get("if-none-match") or "").split(",")]:
         return Response(body="", status_code=304, headers=common)
     if accepts_gzip(headers.get("accept-encoding")):

@@ -111,7 +111,8 @@ def test_at_the_deadline_an_empty_prediction_is_asked_for_not_invented(live_cont
     page.locator(".question[data-question]").first.locator("input[type=radio]").first.check()
 
     # Time is up: the page does not send the test with a made-up prediction; it asks for one (the grace period runs).
-    expect(page.get_by_role("alert")).to_contain_text("bài chưa được nộp vì bạn chưa trả lời câu dự đoán", timeout=10000)
+    expect(page.get_by_role("alert")).to_contain_text("bài chưa được nộp vì bạn chưa trả lời câu dự đoán",
+                                                      timeout=10000)
     assert sent == []
     page.fill("#f-prediction", "7")
     page.locator("#submit").click()

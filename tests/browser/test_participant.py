@@ -7,7 +7,6 @@ import time
 from playwright.sync_api import expect
 
 from tests.browser.conftest import dump
-
 from tests.support import iso
 
 MINUTE = 60 * 1000

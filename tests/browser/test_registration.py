@@ -41,7 +41,8 @@ def test_the_unit_picker_is_one_tab_stop_for_the_keyboard(live_contest, page):
     page.focus("#f-category")
     page.keyboard.press("Tab")
     expect(page.locator("#f-unit_id")).to_be_focused()
-    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; })()")
+    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement); "
+                          "return [s.outlineStyle, s.outlineWidth]; })()")
     assert style == ["solid", "3px"], style  # a focus you can see
     combobox = page.get_by_role("combobox", name="Đơn vị công tác / nơi cư trú")
     expect(combobox).to_have_attribute("aria-controls", "unit-list")

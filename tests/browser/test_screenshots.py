@@ -34,7 +34,7 @@ def test_screenshots(live_contest, browser):
     feed_streams()
     base = live_contest.base
     for width, page in phone_and_desktop(browser):
-        def shot(name):
+        def shot(name, page=page, width=width):
             page.screenshot(path=os.path.join(OUT, f"{name}-{width}.png"), full_page=True)
         pages = [("trang-chu", "/#/", "[data-round] .countdown"), ("dang-ky", "/#/dang-ky", "#unit-list li"),
                  ("dang-nhap", "/#/dang-nhap", "form"), ("xep-hang", "/#/xep-hang/dot-1", "table")]
@@ -50,7 +50,8 @@ def test_screenshots(live_contest, browser):
         shot("don-vi")
         page.fill("#unit-search", "quang")
         shot("don-vi-tim")
-        page.evaluate("([t, p]) => { localStorage.setItem('cuocthi.token', t); localStorage.setItem('cuocthi.participant', p); }",
+        page.evaluate("([t, p]) => { localStorage.setItem('cuocthi.token', t); "
+                      "localStorage.setItem('cuocthi.participant', p); }",
                       [token, dump({"id": participant["id"], "full_name": participant["full_name"]})])
         page.goto(base + "/#/thi/dot-1")
         page.wait_for_selector("#start")
