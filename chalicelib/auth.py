@@ -60,15 +60,26 @@ def _sign(payload: bytes) -> str:
 
 @dataclass(frozen=True)
 class Principal:
+    """Who a valid token speaks for. `version` is the account's token version when the token was issued: an
+    account whose version has moved on (a reset, a change, a disabled account) no longer honours it."""
+
     subject: str
-    role: str
+    kind: str                      # PARTICIPANT | ORGANIZER
+    version: int = 0
+    role: str | None = None        # an organizer's role: owner | organizer | coordinator | viewer
+    unit_id: str | None = None     # a coordinator's unit
 
 
-def issue_token(subject: str, role: str, now_ms: int) -> str:
+def issue_token(subject: str, kind: str, now_ms: int, version: int = 0, role: str | None = None,
+                unit_id: str | None = None) -> str:
     settings = config.current()
-    lifetime = settings.organizer_token_seconds if role == ORGANIZER else settings.participant_token_seconds
-    payload = json.dumps({"sub": subject, "role": role, "exp": now_ms // 1000 + lifetime},
-                         separators=(",", ":")).encode()
+    lifetime = settings.organizer_token_seconds if kind == ORGANIZER else settings.participant_token_seconds
+    claims: dict = {"sub": subject, "kind": kind, "v": version, "exp": now_ms // 1000 + lifetime}
+    if role is not None:
+        claims["role"] = role
+    if unit_id is not None:
+        claims["unit"] = unit_id
+    payload = json.dumps(claims, separators=(",", ":")).encode()
     return f"{_b64(payload)}.{_sign(payload)}"
 
 
@@ -84,13 +95,15 @@ def read_token(header: str | None, now_ms: int) -> Principal:
         claims = json.loads(payload)
         if claims["exp"] <= now_ms // 1000:
             raise ValueError("expired")
-        return Principal(str(claims["sub"]), str(claims["role"]))
-    except (ValueError, KeyError, TypeError, UnicodeError):
+        role, unit_id = claims.get("role"), claims.get("unit")
+        return Principal(str(claims["sub"]), str(claims["kind"]), int(claims.get("v", 0)),
+                         None if role is None else str(role), None if unit_id is None else str(unit_id))
+    except (ValueError, KeyError, TypeError, UnicodeError, AttributeError):
         raise errors.unauthorized() from None
 
 
-def require(header: str | None, role: str, now_ms: int) -> Principal:
+def require(header: str | None, kind: str, now_ms: int) -> Principal:
     principal = read_token(header, now_ms)
-    if principal.role != role:
+    if principal.kind != kind:
         raise errors.forbidden()
     return principal

@@ -9,6 +9,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib import errors
+from chalicelib.clients import DEVICE_HEADER, Client, client_of
 from chalicelib.contest import tables
 from chalicelib.contest.imports import Upload
 
@@ -77,6 +78,12 @@ def json_object(request, limit: int = JSON_LIMIT) -> dict:
     if not isinstance(value, dict):
         raise errors.invalid({"body": "Nội dung phải là một đối tượng JSON."})
     return value
+
+
+def client(request) -> Client:
+    """The request's client address and device id."""
+    identity = (request.context or {}).get("identity") or {}
+    return client_of(identity.get("sourceIp"), request.headers.get(DEVICE_HEADER))
 
 
 def media_type(request) -> str:

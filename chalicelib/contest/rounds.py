@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 STATUSES = ("scheduled", "open", "closed", "finalized")
+SCORE_VISIBILITY = ("immediate", "after_publish")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,12 @@ class Round:
     bank_version: str | None = None     # which version of the question bank attempts draw from
     question_count: int = 0
     prediction_truth: int | None = None  # known once the round is finalized
+    score_visibility: str = "immediate"  # after_publish: no participant sees `correct` before publication
+    published_at: int | None = None      # when the final results went public (None: not yet)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     def is_accepting(self, now: int) -> bool:
         """Server time decides, not the stored status: a late scheduler never widens the window."""
@@ -59,5 +66,5 @@ RULE_LIMITS: dict[str, tuple[int, int]] = {
 }
 FROZEN_ONCE_OPEN = (
     "opens_at", "questions_per_attempt", "time_limit_seconds", "max_attempts",
-    "grace_seconds", "prediction_question", "prediction_target",
+    "grace_seconds", "prediction_question", "prediction_target", "score_visibility",
 )

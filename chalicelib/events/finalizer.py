@@ -14,14 +14,14 @@ from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 
-from chalicelib import config
 from chalicelib.contest.attempts import Attempt
 from chalicelib.contest.names import mask_name
 from chalicelib.contest.ranking import FinalRanking, RankedEntry, final_ranking
 from chalicelib.contest.rounds import Round
-from chalicelib.contest.units import BestOfParticipant, Targets, UnitStanding, UnitTree, tally_units, unit_standings
+from chalicelib.contest.units import BestOfParticipant, UnitStanding, UnitTree, tally_units, unit_standings
 from chalicelib.events import exports
 from chalicelib.observability import logger, metric, tracer
+from chalicelib.services import contest as contest_service
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as participant_store
 from chalicelib.store import results as result_store
@@ -39,11 +39,10 @@ def _counted(attempts: Iterable[Attempt], per_unit: Counter) -> Iterator[Attempt
 
 
 def _unit_table(tree: UnitTree, ranking: FinalRanking, submissions_by_unit: Counter) -> list[UnitStanding]:
-    settings = config.current()
     bests = [BestOfParticipant(e.attempt.participant_id, e.attempt.unit_id, e.attempt.category, e.attempt.correct)
              for e in ranking.entries]
     return unit_standings(tree, tally_units(tree, bests, submissions_by_unit),
-                          Targets(settings.target_official_rate, settings.target_citizen_rate))
+                          contest_service.settings(fresh=True).targets)
 
 
 def _write_results(round_: Round, ranking: FinalRanking, tree: UnitTree, names: exports.Names,

@@ -11,7 +11,7 @@ from chalicelib.contest.attempts import BankQuestion
 from chalicelib.contest.ids import ROUND_ID
 from chalicelib.contest.imports import Upload
 from chalicelib.contest.ranking import PREDICTION_TARGETS
-from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, Round
+from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, SCORE_VISIBILITY, Round
 from chalicelib.contest.times import iso
 from chalicelib.contest.units import UnitTree, UnitTreeError
 from chalicelib.fields import integer, one_of, optional, text, timestamp, validate
@@ -119,6 +119,7 @@ ROUND_FIELDS = {
     "closes_at": (timestamp, True),
     "prediction_question": (text(1, 500), False),
     "prediction_target": (one_of(*PREDICTION_TARGETS), False),
+    "score_visibility": (one_of(*SCORE_VISIBILITY), False),
     "max_attempts": (optional(integer(*RULE_LIMITS["max_attempts"])), False),
     **{name: (integer(*RULE_LIMITS[name]), False)
        for name in ("questions_per_attempt", "time_limit_seconds", "grace_seconds")},

@@ -8,8 +8,9 @@ from chalicelib import config, runtime
 from chalicelib.contest.ranking import CATEGORIES
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.times import iso
-from chalicelib.contest.units import Targets, UnitTally, UnitTree, roll_up, unit_standings
+from chalicelib.contest.units import UnitTally, UnitTree, roll_up, unit_standings
 from chalicelib.fields import query_choice, query_integer
+from chalicelib.services import contest as contest_service
 from chalicelib.services.lookups import round_or_404
 from chalicelib.store import rounds as round_store
 from chalicelib.store import standings as standing_store
@@ -75,9 +76,7 @@ def _unit_table(round_: Round) -> dict:
     counters, as_of = standing_store.counters(round_id)
     own = {key: UnitTally(**{name: values[name] for name in _TALLY_FIELDS}) for key, values in counters.items()}
     tree = UnitTree(unit_store.list_units())
-    settings = config.current()
-    table = unit_standings(tree, roll_up(tree, own),
-                           Targets(settings.target_official_rate, settings.target_citizen_rate))
+    table = unit_standings(tree, roll_up(tree, own), contest_service.settings().targets)
     return {"round_id": round_id, "final": False, "as_of": iso(as_of or runtime.now_ms()),
             "entries": [asdict(s) for s in table]}
 

@@ -10,12 +10,12 @@ from chalicelib.contest.times import iso
 from chalicelib.contest.units import Unit
 
 _ROUND_PUBLIC = ("name", "questions_per_attempt", "time_limit_seconds", "max_attempts", "grace_seconds",
-                 "prediction_question", "prediction_target", "question_count")
+                 "prediction_question", "prediction_target", "question_count", "score_visibility")
 
 
 def round_view(round_: Round, now: int) -> dict:
     view = {"id": round_.id, "opens_at": iso(round_.opens_at), "closes_at": iso(round_.closes_at),
-            "status": round_.effective_status(now)}
+            "status": round_.effective_status(now), "published_at": iso(round_.published_at)}
     view.update({name: getattr(round_, name) for name in _ROUND_PUBLIC})
     return view
 

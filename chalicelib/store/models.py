@@ -80,6 +80,8 @@ class RoundModel(Model):
     bank_version = UnicodeAttribute(null=True)
     question_count = NumberAttribute(default=0)
     prediction_truth = NumberAttribute(null=True)
+    score_visibility = UnicodeAttribute(default="immediate")
+    published_at = NumberAttribute(null=True)
 
 
 class OptionMap(MapAttribute):
@@ -217,6 +219,17 @@ class StandingModel(Model):
     rank_category_index = RankCategoryIndex()
 
 
+class SettingModel(Model):
+    """Settings organizers change at run time, one item per kind (`contest`), as JSON."""
+
+    class Meta:
+        table_name = "settings"
+
+    key = UnicodeAttribute(hash_key=True)
+    data = JSONAttribute()
+    updated_at = NumberAttribute()
+
+
 MODELS: dict[str, type[Model]] = {
     "units": UnitModel,
     "participants": ParticipantModel,
@@ -227,4 +240,5 @@ MODELS: dict[str, type[Model]] = {
     "entries": EntryModel,
     "attempts": AttemptModel,
     "standings": StandingModel,
+    "settings": SettingModel,
 }

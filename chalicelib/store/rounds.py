@@ -41,7 +41,7 @@ def _to_round(item: RoundModel) -> Round:
     for name in ("opens_at", "closes_at", "questions_per_attempt", "time_limit_seconds", "grace_seconds",
                  "question_count"):
         values[name] = int(values[name])
-    for name in ("max_attempts", "prediction_truth"):
+    for name in ("max_attempts", "prediction_truth", "published_at"):
         if values[name] is not None:
             values[name] = int(values[name])
     return Round(**values)

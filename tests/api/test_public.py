@@ -26,7 +26,24 @@ def test_contest_without_rounds(api):
     assert "cán bộ, công chức, viên chức" in body["description"]
     assert body["timezone"] == "Asia/Ho_Chi_Minh"
     assert body["targets"] == {"official_rate": 1.0, "citizen_rate": 0.4}
+    assert (body["contact"], body["phone_verification"], body["publication"]) == ("", "off", "automatic")
     assert body["rounds"] == []
+
+
+def test_saved_settings_override_the_environments_defaults(api, clock):
+    from dataclasses import replace
+
+    from chalicelib.contest.units import Targets
+    from chalicelib.services import contest as contest_service
+    from chalicelib.store import settings as settings_store
+
+    saved = replace(contest_service.defaults(), name="Cuộc thi tìm hiểu pháp luật", targets=Targets(0.9, 0.3),
+                    phone_verification="required")
+    settings_store.save_contest(saved, clock.now)
+    body = api.get("/api/contest").body
+    assert body["name"] == "Cuộc thi tìm hiểu pháp luật" and body["phone_verification"] == "required"
+    assert body["targets"] == {"official_rate": 0.9, "citizen_rate": 0.3}
+    assert contest_service.settings(fresh=True) == saved
 
 
 def test_contest_lists_rounds_with_their_rules_and_moving_status(api, contest, clock):

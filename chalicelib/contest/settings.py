@@ -1,0 +1,23 @@
+"""The contest's own settings: what organizers change from the admin pages (the environment gives only the
+defaults of a fresh stack)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.contest.units import Targets
+
+PHONE_VERIFICATION = ("off", "required")
+PUBLICATION = ("automatic", "review")
+
+
+@dataclass(frozen=True)
+class ContestSettings:
+    name: str
+    description: str
+    timezone: str = "Asia/Ho_Chi_Minh"
+    contact: str = ""
+    targets: Targets = field(default_factory=Targets)
+    phone_verification: str = "off"         # required: registration needs an SMS code for the phone
+    publication: str = "automatic"          # review: results go public only when an organizer publishes them
+    min_seconds_per_question: int = 2       # below this an attempt is flagged too_fast
+    max_accounts_per_device: int = 3        # above this a device or address is flagged shared_device
