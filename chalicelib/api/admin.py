@@ -2,14 +2,16 @@
 from chalicelib import auth, runtime
 from chalicelib.api.http import Routes, json_object, raw_body, respond, upload
 from chalicelib.contest.tables import CSV_MIME, XLSX_MIME
-from chalicelib.services import admin, standings
+from chalicelib.services import access, admin, standings
 
 bp = Routes(__name__)
 IMPORT_TYPES = ["application/json", CSV_MIME, XLSX_MIME]
 
 
-def _organizer() -> None:
-    auth.require(bp.current_request.headers.get("authorization"), auth.ORGANIZER, runtime.now_ms())
+def _organizer(action: str = "operate") -> auth.Principal:
+    """The organizer asking, if their role may do `action` (contest/roles.py); 401/403 otherwise."""
+    principal = auth.require(bp.current_request.headers.get("authorization"), auth.ORGANIZER, runtime.now_ms())
+    return access.check(principal, action)
 
 
 @bp.route("/api/admin/sessions", methods=["POST"])
@@ -50,11 +52,11 @@ def close_round(round_id):
 
 @bp.route("/api/admin/rounds/{round_id}/results", methods=["GET"])
 def results(round_id):
-    _organizer()
+    _organizer("results")
     return respond(admin.results(round_id))
 
 
 @bp.route("/api/admin/stats", methods=["GET"])
 def stats():
-    _organizer()
+    _organizer("dashboard")
     return respond(standings.stats(per_unit=True))

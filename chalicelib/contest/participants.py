@@ -16,3 +16,11 @@ class Participant:
     birth_year: int | None = None
     id_number: str | None = None    # CCCD, 12 digits
     email: str | None = None
+    token_version: int = 0          # moved on by a reset, a change or a temporary password: older tokens end
+    verified: bool = False          # the phone was confirmed by an SMS code
+    status: str = "active"          # active | disqualified
+    disqualified_reason: str | None = None
+
+    @property
+    def is_disqualified(self) -> bool:
+        return self.status == "disqualified"

@@ -31,7 +31,7 @@ def login(body: dict) -> dict:
                              organizer.password_hash if organizer else None)
     if not matched or organizer is None:
         raise errors.Unauthorized("bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
-    return {"token": auth.issue_token(organizer.username, auth.ORGANIZER, runtime.now_ms())}
+    return {"token": auth.issue_token(organizer.username, auth.ORGANIZER, runtime.now_ms(), role="owner")}
 
 
 def create_organizer(username: str, password: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     JSONAttribute,
     ListAttribute,
     MapAttribute,
@@ -40,6 +41,10 @@ class ParticipantModel(Model):
     email = UnicodeAttribute(null=True)
     password_hash = UnicodeAttribute()
     registered_at = NumberAttribute()
+    token_version = NumberAttribute(default=0)
+    verified = BooleanAttribute(default=False)
+    status = UnicodeAttribute(default="active")
+    disqualified_reason = UnicodeAttribute(null=True)
 
 
 class GuardModel(Model):

@@ -33,7 +33,9 @@ def _to_participant(item: ParticipantModel) -> Participant:
     return Participant(id=item.participant_id, full_name=item.full_name, phone=item.phone, unit_id=item.unit_id,
                        category=item.category, password_hash=item.password_hash,
                        registered_at=int(item.registered_at), birth_year=_number(item.birth_year),
-                       id_number=item.id_number, email=item.email)
+                       id_number=item.id_number, email=item.email, token_version=int(item.token_version or 0),
+                       verified=bool(item.verified), status=item.status or "active",
+                       disqualified_reason=item.disqualified_reason)
 
 
 def _to_item(participant: Participant) -> ParticipantModel:
@@ -41,7 +43,9 @@ def _to_item(participant: Participant) -> ParticipantModel:
         participant.id, full_name=participant.full_name, phone=participant.phone, unit_id=participant.unit_id,
         category=participant.category, password_hash=participant.password_hash,
         registered_at=participant.registered_at, birth_year=participant.birth_year,
-        id_number=participant.id_number, email=participant.email)
+        id_number=participant.id_number, email=participant.email, token_version=participant.token_version,
+        verified=participant.verified, status=participant.status,
+        disqualified_reason=participant.disqualified_reason)
 
 
 def from_image(image: dict) -> Participant:
