@@ -115,9 +115,12 @@ def finalize(round_: Round) -> FinalRanking:
         contents = {"ranking": (RANKING_HEADER, lambda: _ranking_rows(ranking, people, unit_names)),
                     "units": (UNITS_HEADER, lambda: _unit_rows(table)),
                     "attempts": (ATTEMPTS_HEADER, partial(_attempt_rows, round_.id, people, unit_names))}
+        uploaded = []
         for name in result_store.NAMES:
             for path in _write_files(directory, name, *contents[name]):
                 result_store.upload(round_.id, path)
+                uploaded.append(path)
+        result_store.check_stored(round_.id, uploaded)      # `finalized` promises files that can be read
     view = partial(_standing_view, truth=ranking.truth, people=people)
     standings.save_final(round_.id, "all", [view(e) for e in ranking.entries[:TOP_SNAPSHOT]])
     for category in CATEGORY_NAMES:

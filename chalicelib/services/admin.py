@@ -15,6 +15,7 @@ from chalicelib.contest.attempts import BankQuestion
 from chalicelib.contest.ranking import PREDICTION_TARGETS
 from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, Round
 from chalicelib.contest.units import UnitTree, UnitTreeError
+from chalicelib.services import results as result_files
 from chalicelib.services.participants import check_password
 from chalicelib.services.lookups import round_or_404
 from chalicelib.services.views import round_view
@@ -174,7 +175,7 @@ def close_round(round_id: str) -> dict:
 
 def results(round_id: str) -> dict:
     round_ = round_or_404(round_id, fresh=True)
-    if round_.status != "finalized":
+    if round_.status != "finalized" or not result_files.readable(round_id):
         return {"status": "pending", "prediction_truth": None, "files": []}
     expires_at = iso(runtime.now_ms() + result_store.LINK_SECONDS * 1000)
     files = [{"name": name, "format": fmt, "url": result_store.link(round_id, f"{name}.{fmt}"),
