@@ -66,9 +66,9 @@ class Tally:
     retries: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def count(self, counter: str, key: str, n: int = 1) -> None:
+    def count(self, counter: str, key: str) -> None:
         with self.lock:
-            getattr(self, counter)[key] += n
+            getattr(self, counter)[key] += 1
 
 
 class GaveUp(Exception):
@@ -218,7 +218,7 @@ def burst(plan: Plan, launcher: Launcher, tally: Tally, rng: random.Random, say,
     return kills
 
 
-def run(plan: Plan, say=print, data_dir: Path | None = None) -> Report:
+def run(plan: Plan, say=print) -> Report:
     seed = plan.seed if plan.seed is not None else random.randrange(10**6)
     rng = random.Random(seed)
     began = time.monotonic()
@@ -227,7 +227,7 @@ def run(plan: Plan, say=print, data_dir: Path | None = None) -> Report:
         f"{plan.kills} kills (seed {seed})")
     with tempfile.TemporaryDirectory(prefix="cuocthi-chaos-") as tmp:
         ports = {name: free_port() for name in ("LOCAL_API_PORT", "LOCAL_DYNAMODB_PORT", "LOCAL_S3_PORT")}
-        launcher = Launcher(data_dir or Path(tmp) / "data", ports)
+        launcher = Launcher(Path(tmp) / "data", ports)
         try:
             say(f"  stack up in {launcher.start():.1f} s at {launcher.url} (data in {launcher.data_dir})")
             tally = Tally()
