@@ -7,6 +7,7 @@ from chalicelib import config, store
 from chalicelib.api import admin, attempts, participants, public, web
 from chalicelib.api.errors import error_middleware
 from chalicelib.contest.tables import XLSX_MIME
+from chalicelib.events import aggregator, lifecycle
 
 app = Chalice(app_name="cuocthi")
 app.api.binary_types.append(XLSX_MIME)
@@ -16,10 +17,7 @@ app.register_middleware(error_middleware, "http")
 for blueprint in (public.bp, participants.bp, attempts.bp, admin.bp, web.bp):
     app.register_blueprint(blueprint)
 
-
 # --- event handlers: the stream builds the standings, the schedule moves rounds along.
-from chalicelib.events import aggregator, lifecycle  # noqa: E402
-
 PLACEHOLDER_STREAM = "arn:aws:dynamodb:ap-southeast-1:000000000000:table/{}/stream/1970-01-01T00:00:00.000"
 
 

@@ -13,23 +13,21 @@ UNITS = ["so-noi-vu", "dong-hoi", "dong-hoi-hai-dinh"]
 
 
 def _records(rng: random.Random) -> list[dict]:
-    from chalicelib.store.models import AttemptModel, DrawnQuestionMap
+    from chalicelib.store import attempts as attempt_store
+    from tests.seed import submitted
 
     records = []
     for n in range(RECORDS):
         p = rng.randrange(PARTICIPANTS)
-        item = AttemptModel(f"a{n:06d}", participant_id=f"p{p}", round_id="dot-1", unit_id=UNITS[p % 3],
-                            category="official" if p % 2 else "citizen", display_name=f"Người {p}", started_at=n,
-                            deadline=n + 10**6, accept_until=n + 10**6, bank_version="v",
-                            questions=[DrawnQuestionMap(id="q", option_ids=["o"])], status="submitted",
-                            answers={}, correct=rng.randint(0, 20), total=20, prediction=rng.randint(0, 50),
-                            duration_ms=rng.randint(60_000, 1_200_000), submitted_at=10**12 + n,
-                            round_shard=f"dot-1#{n % 16}")
+        attempt = submitted(f"a{n:06d}", f"p{p}", "dot-1", UNITS[p % 3], "official" if p % 2 else "citizen",
+                            correct=rng.randint(0, 20), total=20, prediction=rng.randint(0, 50),
+                            duration_ms=rng.randint(60_000, 1_200_000), submitted_at=10**12 + n, started_at=n,
+                            display_name=f"Người {p}")
         records.append({"eventID": f"e{n}", "eventName": "MODIFY", "eventVersion": "1.1",
                         "eventSource": "aws:dynamodb", "awsRegion": "ap-southeast-1",
                         "eventSourceARN": "arn:aws:dynamodb:ap-southeast-1:000000000000:table/x/stream/1",
-                        "dynamodb": {"Keys": {"attempt_id": {"S": item.attempt_id}},
-                                     "NewImage": item.serialize(), "SequenceNumber": f"{n:021d}",
+                        "dynamodb": {"Keys": {"attempt_id": {"S": attempt.id}},
+                                     "NewImage": attempt_store.image(attempt), "SequenceNumber": f"{n:021d}",
                                      "SizeBytes": 500, "StreamViewType": "NEW_IMAGE",
                                      "ApproximateCreationDateTime": 1_700_000_000}})
     return records

@@ -5,6 +5,7 @@ import os
 import statistics
 from collections import Counter
 from contextlib import contextmanager
+from typing import Iterator
 
 os.environ.update({
     "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "ap-southeast-1",
@@ -29,22 +30,14 @@ def dynamodb_local(prefix: str):
 
 
 @contextmanager
-def counting_dynamodb_calls():
-    """Counts PynamoDB's DynamoDB operations by name while the block runs."""
-    from pynamodb.connection.base import Connection
+def counting_dynamodb_calls() -> Iterator[Counter]:
+    """Counts DynamoDB operations by name while the block runs (filled in when it ends)."""
+    from tests.faults import observed_calls
 
-    calls: Counter = Counter()
-    real = Connection._make_api_call
-
-    def counting(self, operation_name, *args, **kwargs):
-        calls[operation_name] += 1
-        return real(self, operation_name, *args, **kwargs)
-
-    Connection._make_api_call = counting
-    try:
-        yield calls
-    finally:
-        Connection._make_api_call = real
+    counted: Counter = Counter()
+    with observed_calls() as calls:
+        yield counted
+    counted.update(calls.by_operation())
 
 
 def percentiles(samples_ms: list[float]) -> str:

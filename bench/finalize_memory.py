@@ -11,39 +11,38 @@ PARTICIPANTS = 1500
 
 def _contest(round_id: str, attempts_each: int) -> None:
     from chalicelib.contest.rounds import Round
-    from chalicelib.store import attempts as attempt_store, rounds as round_store
-    from chalicelib.store.models import AttemptModel, DrawnQuestionMap, ParticipantModel
+    from chalicelib.store import attempts as attempt_store
+    from chalicelib.store import participants as participant_store
+    from chalicelib.store import rounds as round_store
+    from tests.seed import person, submitted
 
     round_store.create_round(Round(round_id, "Đợt", 0, 10**7, status="closed"))
-    with ParticipantModel.batch_write() as people, AttemptModel.batch_write() as attempts:
-        for p in range(PARTICIPANTS):
-            pid = f"{round_id}-p{p}"
-            people.save(ParticipantModel(pid, full_name=f"Nguyễn Văn {p}", phone=f"09{p:08d}", unit_id="dong-hoi",
-                                         category="citizen", password_hash="x", registered_at=0))
-            for k in range(attempts_each):
-                aid = f"{round_id}-{p}-{k}"
-                attempts.save(AttemptModel(
-                    aid, participant_id=pid, round_id=round_id, unit_id="dong-hoi", category="citizen",
-                    display_name="N", started_at=0, deadline=1, accept_until=1, bank_version="v",
-                    questions=[DrawnQuestionMap(id="q", option_ids=["o"])], status="submitted", answers={},
-                    correct=(p + k) % 21, total=20, prediction=k, duration_ms=1000 + k, submitted_at=10 + k,
-                    round_shard=attempt_store.round_shard(round_id, aid)))
+    people, attempts = [], []
+    for p in range(PARTICIPANTS):
+        pid = f"{round_id}-p{p}"
+        people.append(person(pid, "dong-hoi", "citizen", full_name=f"Nguyễn Văn {p}", phone=f"09{p:08d}"))
+        attempts += [submitted(f"{round_id}-{p}-{k}", pid, round_id, "dong-hoi", "citizen", correct=(p + k) % 21,
+                               total=20, prediction=k, duration_ms=1000 + k, submitted_at=10 + k)
+                     for k in range(attempts_each)]
+    participant_store.save_all(people)
+    attempt_store.save_all(attempts)
 
 
 def main() -> None:
     import os
 
-    from chalicelib import config
+    from chalicelib import config, store
     from chalicelib.contest.units import Unit
     from chalicelib.events import finalizer
-    from chalicelib.store import results, rounds as round_store, units as unit_store
+    from chalicelib.store import rounds as round_store
+    from chalicelib.store import units as unit_store
     from local.s3 import S3rver, ensure_bucket
 
     s3 = S3rver().start()  # a separate process, so the uploaded files are not counted as this one's memory
     with dynamodb_local("bench-fin-"):
         os.environ["S3_ENDPOINT"] = s3.endpoint
         config.current.cache_clear()
-        results.forget_client()
+        store.reset()
         ensure_bucket(s3.client(), config.current().results_bucket)
         unit_store.save_units([Unit("dong-hoi", "Thành phố Đồng Hới", None, "district", 300, 130000)])
         figures = []

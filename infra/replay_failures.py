@@ -23,8 +23,14 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from pathlib import Path
 from typing import Any, Iterable, Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:          # run as a script: `python infra/replay_failures.py`
+    sys.path.insert(0, str(ROOT))
+
+from chalicelib.events.stream_records import lambda_record  # noqa: E402
 
 QUEUE_OUTPUT = "StreamFailureQueueUrl"
 INVOKE_BATCH = 100          # records per invocation: the event source mapping's batch size
@@ -77,15 +83,6 @@ def failed_batches(sqs, url: str, limit: int) -> Iterator[FailedBatch]:
             yield FailedBatch.from_message(message)
 
 
-def _lambda_record(record: dict, stream_arn: str) -> dict:
-    """A GetRecords record as Lambda delivers it: with the stream ARN and a numeric creation time."""
-    dynamodb = dict(record["dynamodb"])
-    created = dynamodb.get("ApproximateCreationDateTime")
-    if isinstance(created, datetime):
-        dynamodb["ApproximateCreationDateTime"] = created.timestamp()
-    return {**record, "dynamodb": dynamodb, "eventSourceARN": stream_arn}
-
-
 def read_batch(streams, batch: FailedBatch) -> list[dict]:
     """The batch's records, from its first to its last sequence number, read back from the stream."""
     from botocore.exceptions import ClientError
@@ -105,7 +102,7 @@ def read_batch(streams, batch: FailedBatch) -> list[dict]:
         for record in page["Records"]:
             if int(record["dynamodb"]["SequenceNumber"]) > end:
                 return records
-            records.append(_lambda_record(record, batch.stream_arn))
+            records.append(lambda_record(record, batch.stream_arn))
         if not page["Records"]:
             break  # an open shard with nothing newer: the range is complete
         iterator = page.get("NextShardIterator")

@@ -1,9 +1,9 @@
 """Starts the whole platform locally, on the loopback address only (`make run`):
 
 - DynamoDB Local (data in .local/dynamodb/) and s3rver as S3 (every object a file in .local/s3rver/);
-- the tables (infra/tables.json, through chalicelib.store.schema) and the results bucket;
+- the tables (infra/tables.json, through local.schema) and the results bucket;
 - the API and web pages (the app object, served by Chalice's local server);
-- the stream runner (local/streams.py) and the scheduler (local/scheduler.py) feeding the app's handlers;
+- the stream runner (local/streams/) and the scheduler (local/scheduler.py) feeding the app's handlers;
 - on first start, the demo contest (local/demo.py) and an organizer account.
 
 Ctrl-C (SIGINT) or SIGTERM stops everything. Ports: LOCAL_API_PORT (8000), LOCAL_DYNAMODB_PORT (8001),
@@ -145,7 +145,7 @@ def _serve(config: local_settings.Settings, lock: Lock, cleanup: ExitStack, chil
         os.environ.pop(name, None)
     os.environ.update(local_settings.app_environment(config))
     from chalicelib import config as app_config
-    from chalicelib.store.schema import create_tables
+    from local.schema import create_tables
 
     app_config.current.cache_clear()
     settings = app_config.current()

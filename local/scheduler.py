@@ -1,6 +1,6 @@
 """The scheduler: EventBridge's scheduled rules, locally.
 
-It finds the app's `@app.schedule` handlers (ScheduledEventConfig in `app.event_sources`) and calls each
+It finds the app's `@app.schedule` handlers (chalicelib.events.sources) and calls each
 through `app.handler_map[name]` with an EventBridge-shaped "Scheduled Event", once at start and then on its
 rate — or every LOCAL_SCHEDULE_SECONDS when that is set (faster locally: `make run` uses 5). A failing
 handler is logged and called again at its next time, as EventBridge would.
@@ -15,6 +15,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
+
+from chalicelib.events.sources import ScheduleSource, event_sources
 
 log = logging.getLogger("local.scheduler")
 
@@ -40,19 +42,15 @@ def rate_seconds(expression: str) -> float | None:
 
 
 def discover(app, override_seconds: float | None = None) -> list[Schedule]:
-    from chalice.app import ScheduledEventConfig
-
     schedules = []
-    for source in app.event_sources:
-        if not isinstance(source, ScheduledEventConfig):
+    for source in event_sources(app):
+        if not isinstance(source, ScheduleSource):
             continue
-        expression = source.schedule_expression
-        expression = expression if isinstance(expression, str) else expression.to_string()
-        seconds = override_seconds or rate_seconds(expression)
+        seconds = override_seconds or rate_seconds(source.expression)
         if seconds is None:
-            log.warning("%s: %s is not a rate; running it every 60 s locally", source.name, expression)
+            log.warning("%s: %s is not a rate; running it every 60 s locally", source.name, source.expression)
             seconds = 60.0
-        schedules.append(Schedule(source.name, app.handler_map[source.name], expression, float(seconds)))
+        schedules.append(Schedule(source.name, app.handler_map[source.name], source.expression, float(seconds)))
     return schedules
 
 
@@ -84,7 +82,7 @@ class Scheduler:
         return [f"{s.name} every {s.seconds:g} s ({s.expression} in the cloud)" for s in self.schedules]
 
     def run(self, schedule: Schedule) -> Any:
-        from local.streams import lambda_context
+        from local.streams.invocation import lambda_context
 
         try:
             result = schedule.handler(scheduled_event(schedule.name, self.region), lambda_context(schedule.name))

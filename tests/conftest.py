@@ -12,6 +12,8 @@ os.environ.pop("S3_ENDPOINT", None)
 
 # DynamoDB Local and moto's S3 server for any test folder that needs them (see tests/localstack.py).
 from tests.localstack import dynamodb_local, local_bucket, local_tables, s3_server  # noqa: E402,F401
+# AWS calls counted and failed at the botocore level (see tests/faults.py).
+from tests.faults import aws_calls  # noqa: E402,F401
 
 
 import pytest  # noqa: E402

@@ -53,9 +53,7 @@ def bind_local_store(endpoint: str, prefix: str):
     import boto3
 
     from chalicelib import config, store
-    from chalicelib.store import rounds as round_store
-    from chalicelib.store import units as unit_store
-    from chalicelib.store.schema import create_tables
+    from local.schema import create_tables
 
     os.environ["DYNAMODB_ENDPOINT"] = endpoint
     os.environ["TABLE_PREFIX"] = prefix
@@ -63,8 +61,6 @@ def bind_local_store(endpoint: str, prefix: str):
     settings = config.current()
     create_tables(boto3.client("dynamodb", endpoint_url=endpoint, region_name=settings.region), prefix)
     store.bind(settings)
-    round_store.forget_caches()
-    unit_store.forget_cache()
     return settings
 
 
@@ -83,16 +79,15 @@ def local_tables(dynamodb_local, monkeypatch):
 @pytest.fixture
 def local_bucket(s3_server, monkeypatch):
     """A results bucket of this test's own on the S3 emulator (S3_ENDPOINT and RESULTS_BUCKET set)."""
-    from chalicelib import config
-    from chalicelib.store import results
+    from chalicelib import config, store
     from local.s3 import client, ensure_bucket
 
     bucket = f"results-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("S3_ENDPOINT", s3_server)
     monkeypatch.setenv("RESULTS_BUCKET", bucket)
     config.current.cache_clear()
-    results.forget_client()
+    store.reset()
     ensure_bucket(client(s3_server), bucket)
     yield bucket
     config.current.cache_clear()
-    results.forget_client()
+    store.reset()

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import boto3
 
+from chalicelib.events.stream_records import lambda_record
+
 
 def stream_records(table_name: str, endpoint_url: str | None = None) -> list[dict]:
-    """Every record in the table's stream, oldest first, with `eventSourceARN` added as Lambda does."""
+    """Every record in the table's stream, oldest first, shaped as Lambda delivers it."""
     region = boto3.session.Session().region_name or "ap-southeast-1"
     dynamodb = boto3.client("dynamodb", region_name=region, endpoint_url=endpoint_url)
     streams = boto3.client("dynamodbstreams", region_name=region, endpoint_url=endpoint_url)
@@ -16,7 +18,7 @@ def stream_records(table_name: str, endpoint_url: str | None = None) -> list[dic
                                               ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
         while iterator:
             page = streams.get_records(ShardIterator=iterator, Limit=1000)
-            records.extend(_lambda_shaped(record, arn) for record in page["Records"])
+            records.extend(lambda_record(record, arn, region) for record in page["Records"])
             if not page["Records"]:
                 break
             iterator = page.get("NextShardIterator")
@@ -26,11 +28,3 @@ def stream_records(table_name: str, endpoint_url: str | None = None) -> list[dic
 def events(records: list[dict], batch_size: int) -> list[dict]:
     return [{"Records": records[i:i + batch_size]} for i in range(0, len(records), batch_size)]
 
-
-def _lambda_shaped(record: dict, arn: str) -> dict:
-    """boto3 parses the creation time into a datetime; Lambda sends epoch seconds."""
-    dynamodb = dict(record["dynamodb"])
-    created = dynamodb.get("ApproximateCreationDateTime")
-    if hasattr(created, "timestamp"):
-        dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
-    return {**record, "dynamodb": dynamodb, "eventSourceARN": arn}

@@ -1,13 +1,11 @@
 """Organizer paths: every one but the login needs an organizer token."""
-from chalice import Blueprint
-
 from chalicelib import auth, runtime
-from chalicelib.api.http import json_object, raw_body, respond
-from chalicelib.contest.tables import XLSX_MIME
+from chalicelib.api.http import Routes, json_object, raw_body, respond, upload
+from chalicelib.contest.tables import CSV_MIME, XLSX_MIME
 from chalicelib.services import admin, standings
 
-bp = Blueprint(__name__)
-IMPORT_TYPES = ["application/json", "text/csv", XLSX_MIME]
+bp = Routes(__name__)
+IMPORT_TYPES = ["application/json", CSV_MIME, XLSX_MIME]
 
 
 def _organizer() -> None:
@@ -22,7 +20,7 @@ def login():
 @bp.route("/api/admin/units", methods=["PUT"], content_types=IMPORT_TYPES)
 def import_units():
     _organizer()
-    return respond(admin.import_units(bp.current_request))
+    return respond(admin.import_units(upload(bp.current_request)))
 
 
 @bp.route("/api/admin/rounds", methods=["POST"])
@@ -40,7 +38,7 @@ def update_round(round_id):
 @bp.route("/api/admin/rounds/{round_id}/questions", methods=["PUT"], content_types=IMPORT_TYPES)
 def import_questions(round_id):
     _organizer()
-    return respond(admin.import_questions(bp.current_request, round_id))
+    return respond(admin.import_questions(upload(bp.current_request), round_id))
 
 
 @bp.route("/api/admin/rounds/{round_id}/close", methods=["POST"])

@@ -1,11 +1,9 @@
 """Timed attempts: start, read, submit."""
-from chalice import Blueprint
-
 from chalicelib import auth, runtime
-from chalicelib.api.http import json_object, raw_body, respond
+from chalicelib.api.http import Routes, json_object, raw_body, respond
 from chalicelib.services import attempts
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
 def _participant() -> str:
@@ -17,8 +15,8 @@ def _participant() -> str:
 def start(round_id):
     participant_id = _participant()
     raw_body(bp.current_request)  # no body is read, but an oversized one is refused like anywhere else (413)
-    body, status = attempts.start(participant_id, round_id)
-    return respond(body, status)
+    started = attempts.start(participant_id, round_id)
+    return respond(started.body, 201 if started.created else 200)
 
 
 @bp.route("/api/attempts/{attempt_id}", methods=["GET"])

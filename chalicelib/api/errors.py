@@ -1,4 +1,6 @@
-"""One middleware turns every refusal, ours or Chalice's own, into the contract's error shape."""
+"""Chalice's own refusals (unknown media type, method, bad request) rewritten in the contract's error shape, and
+every unexpected failure logged and answered 500 in that shape too. Refusals of ours are answered by
+`http.Routes`."""
 from __future__ import annotations
 
 import json
@@ -6,7 +8,6 @@ import json
 from chalice import Response
 
 from chalicelib.api.http import respond
-from chalicelib.errors import ApiError
 from chalicelib.observability import logger
 
 _CHALICE_CODES = {
@@ -40,10 +41,7 @@ def _chalice_error(response: Response) -> Response:
 
 
 def error_middleware(event, get_response):
-    try:
-        response = get_response(event)
-    except ApiError as error:
-        return respond(error.body(), error.status)
+    response = get_response(event)
     if response.status_code >= 400:
         if response.status_code >= 500:
             logger.error("unhandled error", extra={"path": getattr(event, "path", None)})

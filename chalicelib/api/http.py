@@ -1,17 +1,25 @@
-"""Reading requests and writing responses in the contract's shape."""
+"""Reading requests and writing responses in the contract's shape; routes whose refusals become error answers."""
 from __future__ import annotations
 
+import functools
 import json
-from datetime import datetime, timezone
 from typing import Any, Callable
 
-from chalice import Response
+from chalice import Blueprint, Response
 
 from chalicelib import errors
+from chalicelib.contest import tables
+from chalicelib.contest.imports import Upload
 
 JSON_LIMIT = 64 * 1024
 IMPORT_LIMIT = 1024 * 1024
 JSON_TYPE = "application/json; charset=utf-8"
+
+# The status code of each kind of refusal the services raise.
+STATUS: dict[type[errors.Refusal], int] = {
+    errors.Invalid: 400, errors.Unauthorized: 401, errors.Forbidden: 403, errors.NotFound: 404,
+    errors.Conflict: 409, errors.TooLarge: 413, errors.Unsupported: 415, errors.TooMany: 429, errors.Busy: 503,
+}
 
 
 def respond(body: Any, status: int = 200) -> Response:
@@ -19,10 +27,36 @@ def respond(body: Any, status: int = 200) -> Response:
                     status_code=status, headers={"Content-Type": JSON_TYPE, "Cache-Control": "no-store"})
 
 
+def refused(refusal: errors.Refusal) -> Response:
+    response = respond(refusal.body(), STATUS[type(refusal)])
+    retry_after = getattr(refusal, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+class Routes(Blueprint):
+    """A Blueprint whose views answer a refusal from below in the contract's error shape."""
+
+    def route(self, path: str, **options: Any) -> Callable:
+        register = super().route(path, **options)
+
+        def decorate(view: Callable) -> Callable:
+            @functools.wraps(view)
+            def answered(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return view(*args, **kwargs)
+                except errors.Refusal as refusal:
+                    return refused(refusal)
+            register(answered)
+            return view
+        return decorate
+
+
 def raw_body(request, limit: int = JSON_LIMIT) -> bytes:
     body = request.raw_body or b""
     if len(body) > limit:
-        raise errors.ApiError(413, "payload_too_large", f"Dữ liệu gửi lên vượt quá {limit // 1024} KB.")
+        raise errors.TooLarge("payload_too_large", f"Dữ liệu gửi lên vượt quá {limit // 1024} KB.")
     return body
 
 
@@ -48,86 +82,15 @@ def media_type(request) -> str:
     return (request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
 
 
-# --- field validation: each checker returns the clean value or raises ValueError with a Vietnamese message.
-
-Checker = Callable[[Any], Any]
-
-
-def validate(body: dict, spec: dict[str, tuple[Checker, bool]], partial: bool = False) -> dict:
-    """Checks every field of `body` against `spec` (checker, required); all bad fields are reported at once."""
-    bad: dict[str, str] = {}
-    clean: dict[str, Any] = {}
-    for name in body:
-        if name not in spec:
-            bad[str(name)[:64]] = "Trường này không được hỗ trợ."
-    for name, (check, required) in spec.items():
-        if name not in body:
-            if required and not partial:
-                bad[name] = "Trường này là bắt buộc."
-            continue
-        try:
-            clean[name] = check(body[name])
-        except ValueError as error:
-            bad[name] = str(error)
-    if bad:
-        raise errors.invalid(bad)
-    return clean
-
-
-def text(min_len: int, max_len: int) -> Checker:
-    def check(value):
-        if not isinstance(value, str):
-            raise ValueError("Phải là chuỗi ký tự.")
-        value = " ".join(value.split()) if max_len <= 200 else value.strip()
-        if not min_len <= len(value) <= max_len:
-            raise ValueError(f"Độ dài phải từ {min_len} đến {max_len} ký tự.")
-        return value
-    return check
-
-
-def integer(low: int, high: int) -> Checker:
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("Phải là số nguyên.")
-        if not low <= value <= high:
-            raise ValueError(f"Phải từ {low} đến {high}.")
-        return value
-    return check
-
-
-def optional(check: Checker) -> Checker:
-    return lambda value: None if value is None else check(value)
-
-
-def one_of(*choices: str) -> Checker:
-    def check(value):
-        if value not in choices:
-            raise ValueError("Phải là một trong: " + ", ".join(choices) + ".")
-        return value
-    return check
-
-
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
-
-
-def timestamp(value) -> int:
-    """An ISO 8601 time with a zone, between 2000 and 2100 (so every stored time can be shown) → epoch ms."""
-    if not isinstance(value, str) or len(value) > 40:
-        raise ValueError("Phải là thời điểm ISO 8601 có múi giờ.")
+def upload(request) -> Upload:
+    """An import's body: a JSON object, or the rows of a CSV (UTF-8) or XLSX file."""
+    kind = media_type(request)
+    if kind == "application/json":
+        return Upload(json=json_object(request, IMPORT_LIMIT))
+    body = raw_body(request, IMPORT_LIMIT)
+    if kind not in (tables.CSV_MIME, tables.XLSX_MIME):
+        raise errors.Unsupported("unsupported_media_type", "Chỉ nhận JSON, CSV hoặc XLSX.")
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError("Phải là thời điểm ISO 8601 có múi giờ.") from None
-    if parsed.tzinfo is None:
-        raise ValueError("Thời điểm phải có múi giờ (ví dụ +07:00).")
-    if not EARLIEST <= parsed < LATEST:
-        raise ValueError("Thời điểm phải trong khoảng từ năm 2000 đến năm 2099.")
-    return int(parsed.timestamp() * 1000)
-
-
-def iso(ms: int | None) -> str | None:
-    if ms is None:
-        return None
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z")
+        return Upload(rows=tables.read_rows(body, request.headers.get("content-type", kind)))
+    except tables.TableFormatError as error:
+        raise errors.invalid({"body": str(error)}) from None

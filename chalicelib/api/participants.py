@@ -1,11 +1,9 @@
 """Registration, login and the participant's own view."""
-from chalice import Blueprint
-
 from chalicelib import auth, runtime
-from chalicelib.api.http import json_object, respond
+from chalicelib.api.http import Routes, json_object, respond
 from chalicelib.services import participants
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 
 @bp.route("/api/participants", methods=["POST"])

@@ -4,11 +4,12 @@ from __future__ import annotations
 import os
 import re
 
-from chalice import Blueprint, Response
+from chalice import Response
 
 from chalicelib import errors
+from chalicelib.api.http import Routes
 
-bp = Blueprint(__name__)
+bp = Routes(__name__)
 
 WEB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "web")
 STATIC_DIR = os.path.join(WEB_DIR, "static")

@@ -1,9 +1,15 @@
-"""Drawing an attempt's questions, checking a submission and scoring it. Randomness is passed in."""
+"""Attempts: drawing the questions, the time an attempt may still be submitted in, checking a submission and
+scoring it; the participant's entry in a round that guards starting one. Randomness and time are passed in."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from typing import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from chalicelib.contest.names import mask_name
+from chalicelib.contest.participants import Participant
+from chalicelib.contest.ranking import ScoredAttempt
+from chalicelib.contest.rounds import Round
 
 
 @dataclass(frozen=True)
@@ -47,3 +53,100 @@ def answer_errors(drawn: Sequence[DrawnQuestion], answers: Mapping[str, object])
 def score(drawn: Sequence[DrawnQuestion], answers: Mapping[str, str], key: Mapping[str, str]) -> int:
     """Number of questions answered with the correct option; unanswered counts as wrong."""
     return sum(1 for q in drawn if answers.get(q.id) is not None and answers.get(q.id) == key.get(q.id))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt of a participant in a round: drawn at the start, scored once at the submission."""
+
+    id: str
+    participant_id: str
+    round_id: str
+    unit_id: str
+    category: str
+    display_name: str               # the masked name the public lists show
+    started_at: int
+    deadline: int                   # its own: started_at + the time limit, or the round's close if sooner
+    accept_until: int               # deadline + grace, as the round's rules stood at the start
+    bank_version: str
+    questions: tuple[DrawnQuestion, ...]
+    total: int
+    status: str = "in_progress"     # in_progress | submitted
+    answers: dict[str, str] | None = None
+    correct: int | None = None
+    prediction: int | None = None
+    duration_ms: int | None = None
+    submitted_at: int | None = None
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == "submitted"
+
+    def accepted_until(self, round_: Round) -> int:
+        """The last receive time a submission is accepted: its own, or the round's close plus the grace when the
+        organizer closed the round (or moved closes_at) after the attempt started."""
+        return min(self.accept_until, round_.closes_at + round_.grace_seconds * 1000)
+
+    def shown_deadline(self, round_: Round) -> int:
+        """The deadline as the participant sees it: its own, or the round's close if that came first."""
+        return min(self.deadline, round_.closes_at)
+
+    def status_at(self, round_: Round, now: int) -> str:
+        """in_progress, submitted, or expired once no submission can be accepted any more."""
+        if self.is_submitted:
+            return "submitted"
+        return "in_progress" if now <= self.accepted_until(round_) else "expired"
+
+    def same_submission(self, answers: Mapping[str, str], prediction: int) -> bool:
+        """A repeated identical submission (a network retry) gets the stored result."""
+        return self.answers == dict(answers) and self.prediction == prediction
+
+    def submit(self, answers: Mapping[str, str], key: Mapping[str, str], prediction: int, round_: Round,
+               received_at: int) -> "Attempt":
+        """The attempt as submitted at `received_at`: scored against the answer `key`."""
+        return replace(self, status="submitted", answers=dict(sorted(answers.items())),
+                       correct=score(self.questions, answers, key), prediction=prediction,
+                       duration_ms=round_.duration_ms(self.started_at, received_at), submitted_at=received_at)
+
+    def scored(self) -> ScoredAttempt:
+        """The submitted attempt as the ranking sees it."""
+        if not self.is_submitted:
+            raise ValueError(f"attempt {self.id} is not submitted")
+        return ScoredAttempt(attempt_id=self.id, participant_id=self.participant_id, unit_id=self.unit_id,
+                             category=self.category, correct=self.correct or 0, total=self.total,
+                             duration_ms=self.duration_ms or 0, submitted_at=self.submitted_at or 0,
+                             prediction=self.prediction or 0)
+
+
+def begin(attempt_id: str, participant: Participant, round_: Round, drawn: Sequence[DrawnQuestion],
+          now: int) -> Attempt:
+    """A new attempt of `participant` in `round_`, started at `now` with the questions drawn for it."""
+    if round_.bank_version is None:
+        raise ValueError(f"round {round_.id} has no question bank")
+    return Attempt(id=attempt_id, participant_id=participant.id, round_id=round_.id, unit_id=participant.unit_id,
+                   category=participant.category, display_name=mask_name(participant.full_name), started_at=now,
+                   deadline=round_.attempt_deadline(now), accept_until=round_.accept_until(now),
+                   bank_version=round_.bank_version, questions=tuple(drawn), total=len(drawn))
+
+
+def best_attempt(attempts: Iterable[Attempt], key: Callable[[ScoredAttempt], tuple]) -> Attempt | None:
+    """The best submitted attempt under the ranking order `key`, or None."""
+    return min((a for a in attempts if a.is_submitted), key=lambda a: key(a.scored()), default=None)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A participant's state in a round: attempts used and the attempt in progress, if any."""
+
+    attempts_used: int = 0
+    in_progress: str | None = None
+    in_progress_until: int | None = None
+
+    def in_progress_at(self, now: int) -> str | None:
+        """The attempt the entry still holds open at `now`, if any."""
+        if self.in_progress and self.in_progress_until is not None and self.in_progress_until >= now:
+            return self.in_progress
+        return None
+
+    def limit_reached(self, max_attempts: int | None) -> bool:
+        return max_attempts is not None and self.attempts_used >= max_attempts

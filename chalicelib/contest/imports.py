@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
+from chalicelib.contest.ids import ID_MAX, ID_PATTERN
 from chalicelib.contest.units import UNIT_KINDS, Unit
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]+")
-ID_MAX = 64
 UNIT_NAME_MAX = 200
 QUESTION_TEXT_MAX = 2000
 OPTION_TEXT_MAX = 500
@@ -34,6 +33,14 @@ _COUNT_FIELDS = ("headcount", "population")
 _DIGITS = re.compile(r"[0-9]+")
 
 TableRow = tuple[int, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An import as it was sent: a JSON object holding the list under its key, or the rows of a CSV/XLSX table."""
+
+    json: dict | None = None
+    rows: list[TableRow] | None = None
 
 
 @dataclass(frozen=True)

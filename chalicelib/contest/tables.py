@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from typing import BinaryIO, TextIO
 
@@ -153,11 +153,30 @@ def write_csv_to(out: TextIO, header: list[str], rows: Iterable[Sequence]) -> No
     Text that a spreadsheet would run as a formula (participants choose their own names) is prefixed with
     an apostrophe, so it shows as text.
     """
+    write_row = _csv_writer(out, header)
+    for row in rows:
+        write_row(row)
+
+
+def _csv_writer(out: TextIO, header: list[str]) -> Callable[[Sequence], None]:
+    """Writes the BOM and the header; returns the function that writes one row."""
     out.write(_BOM)
     writer = csv.writer(out)
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+    return lambda row: writer.writerow([_csv_cell(value) for value in row])
+
+
+def write_csv_and_xlsx(csv_out: TextIO, xlsx_target: str | BinaryIO, sheet_title: str, header: list[str],
+                       rows: Iterable[Sequence]) -> None:
+    """The same rows as CSV and as XLSX, in one pass over them (rows read from storage are read once)."""
+    write_csv_row = _csv_writer(csv_out, header)
+
+    def copied() -> Iterator[Sequence]:
+        for row in rows:
+            write_csv_row(row)
+            yield row
+
+    write_xlsx_to(xlsx_target, sheet_title, header, copied())
 
 
 def _csv_cell(value: object) -> object:

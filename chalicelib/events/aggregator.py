@@ -15,9 +15,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from chalicelib import runtime
 from chalicelib.contest.ranking import ScoredAttempt, live_key
 from chalicelib.observability import logger, metric, tracer
-from chalicelib.services.scoring import scored
-from chalicelib.store import standings
-from chalicelib.store.models import AttemptModel, ParticipantModel
+from chalicelib.store import attempts as attempt_store
+from chalicelib.store import participants as participant_store
+from chalicelib.store import standings as standing_store
 
 CHUNK = 20            # records per transaction: markers + bests + persons + counters stay under 100 items
 TRIES = 6
@@ -46,68 +46,68 @@ def _accepted(record) -> Accepted | None:
     """An accepted attempt, or None for records the aggregator has no use for (starts, removals)."""
     if record.raw_event.get("eventName") not in ("INSERT", "MODIFY"):
         return None
-    item = AttemptModel.from_raw_data(_image(record))
-    if item.status != "submitted":
+    attempt = attempt_store.from_image(_image(record))
+    if not attempt.is_submitted:
         return None
-    return Accepted(record.event_id, record.dynamodb.sequence_number, scored(item), item.round_id,
-                    item.display_name)
+    return Accepted(record.event_id, record.dynamodb.sequence_number, attempt.scored(), attempt.round_id,
+                    attempt.display_name)
 
 
 def _registered(record) -> Registered | None:
     if record.raw_event.get("eventName") != "INSERT":
         return None
-    ParticipantModel.from_raw_data(_image(record))  # a malformed image fails here, as a batch item failure
+    participant_store.from_image(_image(record))  # a malformed image fails here, as a batch item failure
     return Registered(record.event_id, record.dynamodb.sequence_number)
 
 
-def _plan_attempts(records: list[Accepted]) -> standings.ChunkWrite:
+def _plan_attempts(records: list[Accepted]) -> standing_store.ChunkWrite:
     """Reads the chunk's stored bests and persons, then folds the records into one write."""
-    stored = standings.read_bests({(r.round_id, r.attempt.participant_id) for r in records})
-    seen = standings.known_persons({r.attempt.participant_id for r in records})
-    write = standings.ChunkWrite(event_ids=[r.event_id for r in records])
+    stored = standing_store.read_bests({(r.round_id, r.attempt.participant_id) for r in records})
+    seen = standing_store.known_persons({r.attempt.participant_id for r in records})
+    write = standing_store.ChunkWrite(event_ids=[r.event_id for r in records])
     current = {key: best for key, (best, _) in stored.items()}
     for record in records:
         a, round_id = record.attempt, record.round_id
         write.add(round_id, a.unit_id, submissions=1)
-        write.add(standings.CONTEST, standings.round_key(round_id), submissions=1)
-        write.add(standings.CONTEST, standings.CONTEST, submissions=1)
-        write.add(standings.HOURS, standings.hour_key(a.submitted_at), submissions=1)
+        write.add(standing_store.CONTEST, standing_store.round_key(round_id), submissions=1)
+        write.add(standing_store.CONTEST, standing_store.CONTEST, submissions=1)
+        write.add(standing_store.HOURS, standing_store.hour_key(a.submitted_at), submissions=1)
         key = (round_id, a.participant_id)
         old = current.get(key)
         if old is None:
             write.add(round_id, a.unit_id, participants=1, sum_best_correct=a.correct,
                       **{"officials" if a.category == "official" else "citizens": 1})
-            write.add(standings.CONTEST, standings.round_key(round_id), participants=1)
+            write.add(standing_store.CONTEST, standing_store.round_key(round_id), participants=1)
         elif live_key(a) < live_key(old.attempt):
             write.add(round_id, a.unit_id, sum_best_correct=a.correct - old.attempt.correct)
         if old is None or live_key(a) < live_key(old.attempt):
-            current[key] = standings.Best(a, round_id, record.display_name)
+            current[key] = standing_store.Best(a, round_id, record.display_name)
             write.bests[key] = (current[key], stored[key][1] if key in stored else None)
         if a.participant_id not in seen:
             seen.add(a.participant_id)
             write.new_persons.add(a.participant_id)
-            write.add(standings.CONTEST, standings.CONTEST, participants=1)
+            write.add(standing_store.CONTEST, standing_store.CONTEST, participants=1)
     return write
 
 
-def _plan_registrations(records: list[Registered]) -> standings.ChunkWrite:
-    write = standings.ChunkWrite(event_ids=[r.event_id for r in records])
-    write.add(standings.CONTEST, standings.CONTEST, registered=len(records))
+def _plan_registrations(records: list[Registered]) -> standing_store.ChunkWrite:
+    write = standing_store.ChunkWrite(event_ids=[r.event_id for r in records])
+    write.add(standing_store.CONTEST, standing_store.CONTEST, registered=len(records))
     return write
 
 
-def _apply_chunk(records: list, plan: Callable[[list], standings.ChunkWrite]) -> bool:
+def _apply_chunk(records: list, plan: Callable[[list], standing_store.ChunkWrite]) -> bool:
     """Applies one chunk, dropping records already applied; False if contention outlasted the retries."""
     pending = list({r.event_id: r for r in records}.values())
     for attempt in range(TRIES):
         if not pending:
             return True
         try:
-            standings.apply(plan(pending), runtime.now_ms())
+            standing_store.apply(plan(pending), runtime.now_ms())
             return True
-        except standings.AlreadyApplied as replayed:
+        except standing_store.AlreadyApplied as replayed:
             pending = [r for r in pending if r.event_id not in replayed.event_ids]
-        except standings.Contention:
+        except standing_store.Contention:
             time.sleep(min(0.05 * 2 ** attempt, 1.0) * runtime.rng.random())
     return not pending
 

@@ -1,30 +1,28 @@
 """Organizer work: login, unit and question imports, rounds."""
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import replace
 
 from chalicelib import auth, errors, runtime
-from chalicelib.api.http import (
-    IMPORT_LIMIT, integer, iso, json_object, media_type, one_of, optional, raw_body, text, timestamp,
-    validate,
-)
-from chalicelib.contest import imports, tables
+from chalicelib.contest import imports
+from chalicelib.contest.accounts import Organizer
 from chalicelib.contest.attempts import BankQuestion
+from chalicelib.contest.ids import ROUND_ID
+from chalicelib.contest.imports import Upload
 from chalicelib.contest.ranking import PREDICTION_TARGETS
 from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, Round
+from chalicelib.contest.times import iso
 from chalicelib.contest.units import UnitTree, UnitTreeError
+from chalicelib.fields import integer, one_of, optional, text, timestamp, validate
 from chalicelib.services import results as result_files
+from chalicelib.services.lookups import round_not_found, round_or_404
 from chalicelib.services.participants import check_password
-from chalicelib.services.lookups import round_or_404
 from chalicelib.services.views import round_view
 from chalicelib.store import organizers as organizer_store
 from chalicelib.store import results as result_store
 from chalicelib.store import rounds as round_store
 from chalicelib.store import units as unit_store
-
-_ROUND_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def login(body: dict) -> dict:
@@ -32,38 +30,31 @@ def login(body: dict) -> dict:
     organizer = organizer_store.get(clean["username"])
     if not check_password(f"admin:{clean['username']}", clean["password"],
                           organizer.password_hash if organizer else None):
-        raise errors.ApiError(401, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+        raise errors.Unauthorized("bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
     return {"token": auth.issue_token(organizer.username, auth.ORGANIZER, runtime.now_ms())}
 
 
 def create_organizer(username: str, password: str) -> None:
-    organizer_store.save(username, auth.hash_password(password))
+    organizer_store.save(Organizer(username, auth.hash_password(password)))
 
 
-# --- imports: JSON {"<key>": [...]}, text/csv or XLSX, every bad row reported
+# --- imports: JSON {"<key>": [...]}, or the rows of a CSV/XLSX table; every bad row reported
 
 
-def _import_rows(request, key: str, from_json, from_rows):
-    kind = media_type(request)
-    if kind == "application/json":
-        body = json_object(request, IMPORT_LIMIT)
-        unknown = {str(name)[:64]: "Trường này không được hỗ trợ." for name in body if name != key}
-        if unknown:
-            raise errors.invalid(unknown)
-        return from_json(body.get(key))
-    body = raw_body(request, IMPORT_LIMIT)
-    if kind in ("text/csv", tables.XLSX_MIME):
-        try:
-            return from_rows(tables.read_rows(body, request.headers.get("content-type", kind)))
-        except tables.TableFormatError as error:
-            raise errors.invalid({"body": str(error)}) from None
-    raise errors.ApiError(415, "unsupported_media_type", "Chỉ nhận JSON, CSV hoặc XLSX.")
+def _import_rows(upload: Upload, key: str, from_json, from_rows):
+    if upload.rows is not None:
+        return from_rows(upload.rows)
+    body = upload.json or {}
+    unknown = {str(name)[:64]: "Trường này không được hỗ trợ." for name in body if name != key}
+    if unknown:
+        raise errors.invalid(unknown)
+    return from_json(body.get(key))
 
 
 REPORTED_ROW_ERRORS = 200  # a file of bad rows must not make an answer bigger than Lambda can send
 
 
-def _reject_rows(rows: list[dict]) -> errors.ApiError:
+def _reject_rows(rows: list[dict]) -> errors.Invalid:
     shown = rows[:REPORTED_ROW_ERRORS]
     fields = {f"row {row['row']}.{row['field']}": row["message"] for row in shown}
     message = "Có dòng dữ liệu không hợp lệ."
@@ -72,8 +63,8 @@ def _reject_rows(rows: list[dict]) -> errors.ApiError:
     return errors.invalid(fields, message, rows=shown)
 
 
-def import_units(request) -> dict:
-    units, bad = _import_rows(request, "units", imports.units_from_json, imports.units_from_rows)
+def import_units(upload: Upload) -> dict:
+    units, bad = _import_rows(upload, "units", imports.units_from_json, imports.units_from_rows)
     if bad:
         raise _reject_rows(bad)
     existing = {unit.id: unit for unit in unit_store.list_units(fresh=True)}
@@ -94,9 +85,9 @@ def _bank_question(draft: imports.QuestionDraft) -> BankQuestion:
                         tuple(zip(option_ids, draft.options)), option_ids[draft.answer])
 
 
-def import_questions(request, round_id: str) -> dict:
+def import_questions(upload: Upload, round_id: str) -> dict:
     round_ = round_or_404(round_id, fresh=True)
-    drafts, bad = _import_rows(request, "questions", imports.questions_from_json, imports.questions_from_rows)
+    drafts, bad = _import_rows(upload, "questions", imports.questions_from_json, imports.questions_from_rows)
     if bad:
         raise _reject_rows(bad)
     if not drafts:
@@ -111,12 +102,12 @@ def import_questions(request, round_id: str) -> dict:
 # --- rounds
 
 
-def _round_started() -> errors.ApiError:
+def _round_started() -> errors.Conflict:
     return errors.conflict("round_started", "Đợt thi đã bắt đầu, không thể thay đổi quy định hoặc câu hỏi.")
 
 
 def _round_id(value):
-    if not isinstance(value, str) or not _ROUND_ID.fullmatch(value):
+    if not isinstance(value, str) or not ROUND_ID.fullmatch(value):
         raise ValueError("Mã đợt thi chỉ gồm chữ thường, chữ số và dấu gạch ngang (tối đa 64 ký tự).")
     return value
 
@@ -164,6 +155,8 @@ def update_round(round_id: str, body: dict) -> dict:
         raise _round_started() from None
     except round_store.RoundClosed:
         raise errors.conflict("round_closed", "Đợt thi đã kết thúc, không thể thay đổi.") from None
+    except round_store.RoundMissing:
+        raise round_not_found() from None
     return {"round": round_view(updated, now)}
 
 

@@ -2,28 +2,36 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from chalicelib import errors, runtime
-from chalicelib.api.http import integer, validate
 from chalicelib.contest import attempts as rules
-from chalicelib.contest.names import mask_name
+from chalicelib.contest.attempts import Attempt
+from chalicelib.fields import integer, validate
 from chalicelib.observability import metrics_count
 from chalicelib.services.lookups import round_or_404
-from chalicelib.services.views import accepted_until, attempt_view, result_view
-from chalicelib.store import attempts as store
+from chalicelib.services.views import attempt_view, result_view
+from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as participant_store
 from chalicelib.store import rounds as round_store
-from chalicelib.store.models import AttemptModel, DrawnQuestionMap
 
 MAX_PREDICTION = 1_000_000_000
+START_TRIES = 4         # rounds of optimistic retry when concurrent starts contend for the entry
 
 
-def _not_open() -> errors.ApiError:
+@dataclass(frozen=True)
+class Started:
+    """The attempt to show, and whether it was created now (or is the one already in progress)."""
+
+    body: dict
+    created: bool
+
+
+def _not_open() -> errors.Conflict:
     return errors.conflict("round_not_open", "Đợt thi chưa mở hoặc đã kết thúc.")
 
 
-def start(participant_id: str, round_id: str) -> tuple[dict, int]:
-    """201 with a new attempt, or 200 with the one already in progress."""
+def start(participant_id: str, round_id: str) -> Started:
     round_ = round_or_404(round_id)
     now = runtime.now_ms()
     if not round_.is_accepting(now) or not round_.bank_version:
@@ -33,48 +41,40 @@ def start(participant_id: str, round_id: str) -> tuple[dict, int]:
         raise errors.unauthorized()
     bank = round_store.load_bank(round_.id, round_.bank_version)
     drawn = rules.draw(bank, round_.questions_per_attempt, runtime.rng)
-    attempt = AttemptModel(
-        uuid.uuid4().hex, participant_id=participant_id, round_id=round_.id, unit_id=participant.unit_id,
-        category=participant.category, display_name=mask_name(participant.full_name), started_at=now,
-        deadline=round_.attempt_deadline(now), accept_until=round_.accept_until(now),
-        bank_version=round_.bank_version, status="in_progress", total=len(drawn),
-        questions=[DrawnQuestionMap(id=q.id, option_ids=list(q.option_ids)) for q in drawn])
+    attempt = rules.begin(uuid.uuid4().hex, participant, round_, drawn, now)
     finished = None
-    for _ in range(4):  # a few rounds of optimistic retry under contention
+    for _ in range(START_TRIES):
         try:
-            store.start(attempt, round_.max_attempts, now, finished)
+            attempt_store.start(attempt, round_.max_attempts, now, finished)
             metrics_count("AttemptsStarted")
-            return {"attempt": attempt_view(attempt, bank, round_, now)}, 201
-        except store.StartRefused:
-            entry = store.get_entry(participant_id, round_.id)
-            pointing = entry and entry.in_progress and entry.in_progress_until is not None \
-                and entry.in_progress_until >= now
-            if pointing:
-                current = store.get(entry.in_progress)
-                if current is not None and current.status == "in_progress":
-                    current_bank = round_store.load_bank(round_.id, current.bank_version)
-                    return {"attempt": attempt_view(current, current_bank, round_, now)}, 200
+            return Started({"attempt": attempt_view(attempt, bank, round_, now)}, created=True)
+        except attempt_store.StartRefused:
+            entry = attempt_store.get_entry(participant_id, round_.id) or rules.Entry()
+            open_id = entry.in_progress_at(now)
+            current = attempt_store.get(open_id) if open_id else None
+            if current is not None and not current.is_submitted:
+                current_bank = round_store.load_bank(round_.id, current.bank_version)
+                return Started({"attempt": attempt_view(current, current_bank, round_, now)}, created=False)
             # checked whether or not the entry still points at a submitted attempt
-            if entry and round_.max_attempts is not None and entry.attempts_used >= round_.max_attempts:
+            if entry.limit_reached(round_.max_attempts):
                 raise errors.conflict("attempt_limit_reached",
                                       "Bạn đã dùng hết số lượt thi của đợt này.") from None
-            if pointing:
-                finished = entry.in_progress  # submitted: the entry may move on to a new attempt
-    raise errors.ApiError(409, "attempt_conflict", "Hệ thống đang bận, vui lòng thử lại.")
+            finished = open_id  # submitted: the entry may move on to a new attempt
+    raise errors.conflict("attempt_conflict", "Hệ thống đang bận, vui lòng thử lại.")
 
 
-def _owned(participant_id: str, attempt_id: str) -> AttemptModel:
-    item = store.get(attempt_id) if len(attempt_id) <= 64 else None
-    if item is None or item.participant_id != participant_id:
+def _owned(participant_id: str, attempt_id: str) -> Attempt:
+    attempt = attempt_store.get(attempt_id)
+    if attempt is None or attempt.participant_id != participant_id:
         raise errors.not_found("attempt_not_found", "Không tìm thấy lượt thi.")
-    return item
+    return attempt
 
 
 def read(participant_id: str, attempt_id: str) -> dict:
-    item = _owned(participant_id, attempt_id)
-    round_ = round_or_404(item.round_id)
-    bank = round_store.load_bank(item.round_id, item.bank_version)
-    return {"attempt": attempt_view(item, bank, round_, runtime.now_ms())}
+    attempt = _owned(participant_id, attempt_id)
+    round_ = round_or_404(attempt.round_id)
+    bank = round_store.load_bank(attempt.round_id, attempt.bank_version)
+    return {"attempt": attempt_view(attempt, bank, round_, runtime.now_ms())}
 
 
 def _answers(value):
@@ -86,19 +86,15 @@ def _answers(value):
 SUBMISSION = {"answers": (_answers, True), "prediction": (integer(0, MAX_PREDICTION), True)}
 
 
-def _same_submission(item: AttemptModel, answers: dict, prediction: int) -> bool:
-    return item.answers == answers and int(item.prediction) == prediction
-
-
-def _already(item: AttemptModel, answers: dict, prediction: int) -> dict:
+def _already(attempt: Attempt, answers: dict, prediction: int) -> dict:
     """A repeated identical submission gets the stored result; a different one is refused."""
-    if _same_submission(item, answers, prediction):
-        return {"result": result_view(item)}
+    if attempt.same_submission(answers, prediction):
+        return {"result": result_view(attempt)}
     metrics_count("SubmissionsRefused", reason="already_submitted")
     raise errors.conflict("already_submitted", "Bài thi này đã được nộp.")
 
 
-def _deadline_passed() -> errors.ApiError:
+def _deadline_passed() -> errors.Conflict:
     metrics_count("SubmissionsRefused", reason="deadline_passed")
     return errors.conflict("deadline_passed", "Đã hết thời gian nộp bài.")
 
@@ -106,25 +102,23 @@ def _deadline_passed() -> errors.ApiError:
 def submit(participant_id: str, attempt_id: str, body: dict) -> dict:
     now = runtime.now_ms()
     clean = validate(body, SUBMISSION)
-    item = _owned(participant_id, attempt_id)
-    drawn = [rules.DrawnQuestion(q.id, tuple(q.option_ids)) for q in item.questions]
-    bad = rules.answer_errors(drawn, clean["answers"])
+    attempt = _owned(participant_id, attempt_id)
+    answers, prediction = clean["answers"], clean["prediction"]
+    bad = rules.answer_errors(attempt.questions, answers)
     if bad:
         metrics_count("SubmissionsRefused", reason="invalid")
         raise errors.invalid(bad)
-    answers = {qid: oid for qid, oid in sorted(clean["answers"].items())}
-    prediction = clean["prediction"]
-    if item.status == "submitted":
-        return _already(item, answers, prediction)
-    round_ = round_or_404(item.round_id)
-    if now > accepted_until(item, round_):
+    if attempt.is_submitted:
+        return _already(attempt, answers, prediction)
+    round_ = round_or_404(attempt.round_id)
+    if now > attempt.accepted_until(round_):
         raise _deadline_passed()
-    key = {q.id: q.answer for q in round_store.load_bank(item.round_id, item.bank_version)}
-    correct = rules.score(drawn, answers, key)
-    if not store.submit(item, answers, correct, prediction, round_.duration_ms(int(item.started_at), now), now):
-        latest = store.get(attempt_id)
-        if latest is not None and latest.status == "submitted":
+    key = {q.id: q.answer for q in round_store.load_bank(attempt.round_id, attempt.bank_version)}
+    submitted = attempt.submit(answers, key, prediction, round_, now)
+    if not attempt_store.submit(submitted, now):
+        latest = attempt_store.get(attempt_id)
+        if latest is not None and latest.is_submitted:
             return _already(latest, answers, prediction)
         raise _deadline_passed()
     metrics_count("SubmissionsAccepted")
-    return {"result": result_view(item)}
+    return {"result": result_view(submitted)}

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from chalicelib import config, errors, runtime
-from chalicelib.api.http import iso
+from chalicelib import config, runtime
+from chalicelib.contest.ranking import CATEGORIES
 from chalicelib.contest.rounds import Round
+from chalicelib.contest.times import iso
 from chalicelib.contest.units import Targets, UnitTally, UnitTree, roll_up, unit_standings
+from chalicelib.fields import query_choice, query_integer
 from chalicelib.services.lookups import round_or_404
 from chalicelib.store import rounds as round_store
-from chalicelib.store import standings as store
+from chalicelib.store import standings as standing_store
 from chalicelib.store import units as unit_store
 from chalicelib.store.cache import TimedCache
 
@@ -21,20 +23,6 @@ _read_cache: TimedCache[dict] = TimedCache(lambda: config.current().standings_ca
 
 def _cached(key: tuple, build) -> dict:
     return _read_cache.get(key, build)
-
-
-def _query_limit(value: str | None) -> int:
-    if value is None:
-        return 20
-    if not value.isdigit() or not 1 <= int(value) <= 100:
-        raise errors.invalid({"limit": "Phải là số nguyên từ 1 đến 100."})
-    return int(value)
-
-
-def _category(value: str | None) -> str | None:
-    if value not in (None, "official", "citizen"):
-        raise errors.invalid({"category": "Phải là official hoặc citizen."})
-    return value
 
 
 def _standing(rank: int, attempt: dict, display_name: str, unit_names: dict, final: bool) -> dict:
@@ -49,7 +37,8 @@ def _standing(rank: int, attempt: dict, display_name: str, unit_names: dict, fin
 
 def leaderboard(round_id: str, query: dict) -> dict:
     round_ = round_or_404(round_id)
-    limit, category = _query_limit(query.get("limit")), _category(query.get("category"))
+    limit = query_integer(query, "limit", 1, 100, default=20)
+    category = query_choice(query, "category", CATEGORIES)
     return _cached(("leaderboard", round_id, round_.status, category, limit),
                    lambda: _leaderboard(round_, category, limit))
 
@@ -59,12 +48,12 @@ def _leaderboard(round_: Round, category: str | None, limit: int) -> dict:
     unit_names = {unit.id: unit.name for unit in unit_store.list_units()}
     now = runtime.now_ms()
     if round_.status == "finalized":
-        snapshot = store.load_final(round_id, category or "all") or []
+        snapshot = standing_store.load_final(round_id, category or "all") or []
         entries = [_standing(e["category_rank"] if category else e["rank"], e["attempt"], e["display_name"],
                              unit_names, True) for e in snapshot[:limit]]
         return {"round_id": round_id, "final": True, "as_of": iso(now),
                 "prediction_truth": round_.prediction_truth, "entries": entries}
-    top = store.top(round_id, category, limit)
+    top = standing_store.top(round_id, category, limit)
     entries = [_standing(i + 1, asdict(best.attempt), best.display_name, unit_names, False)
                for i, best in enumerate(top)]
     return {"round_id": round_id, "final": False, "as_of": iso(now), "prediction_truth": None,
@@ -79,10 +68,10 @@ def unit_table(round_id: str) -> dict:
 def _unit_table(round_: Round) -> dict:
     round_id = round_.id
     if round_.status == "finalized":
-        entries = store.load_final(round_id, "units") or []
+        entries = standing_store.load_final(round_id, "units") or []
         return {"round_id": round_id, "final": True, "as_of": iso(runtime.now_ms()),
                 "entries": entries}
-    counters, as_of = store.counters(round_id)
+    counters, as_of = standing_store.counters(round_id)
     own = {key: UnitTally(**{name: values[name] for name in _TALLY_FIELDS}) for key, values in counters.items()}
     tree = UnitTree(unit_store.list_units())
     settings = config.current()
@@ -98,22 +87,24 @@ def stats(per_unit: bool = False) -> dict:
 
 
 def _stats(per_unit: bool) -> dict:
-    contest, as_of = store.counters(store.CONTEST)
-    totals = contest.get(store.CONTEST, {})
+    contest, as_of = standing_store.counters(standing_store.CONTEST)
+    totals = contest.get(standing_store.CONTEST, {})
     rounds = round_store.list_rounds()
+    def round_totals(round_id: str) -> dict:
+        counted = contest.get(standing_store.round_key(round_id), {})
+        return {name: counted.get(name, 0) for name in ("participants", "submissions")}
+
     body = {"registered": totals.get("registered", 0), "participants": totals.get("participants", 0),
             "submissions": totals.get("submissions", 0),
-            "rounds": [{"round_id": round_.id, **{name: contest.get(store.round_key(round_.id), {}).get(name, 0)
-                                                  for name in ("participants", "submissions")}}
-                       for round_ in rounds],
+            "rounds": [{"round_id": round_.id, **round_totals(round_.id)} for round_ in rounds],
             "as_of": iso(as_of or runtime.now_ms())}
     if per_unit:
-        hours, _ = store.counters(store.HOURS)
+        hours, _ = standing_store.counters(standing_store.HOURS)
         body["submissions_per_hour"] = [{"hour": f"{hour}:00:00Z", "submissions": values["submissions"]}
                                         for hour, values in sorted(hours.items())]
         units: dict[str, int] = {}
         for round_ in rounds:
-            for unit_id, values in store.counters(round_.id)[0].items():
+            for unit_id, values in standing_store.counters(round_.id)[0].items():
                 units[unit_id] = units.get(unit_id, 0) + values["submissions"]
         body["submissions_per_unit"] = [{"unit_id": unit_id, "submissions": count}
                                         for unit_id, count in sorted(units.items())]

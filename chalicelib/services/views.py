@@ -1,23 +1,22 @@
-"""The JSON shapes of the contract, built from domain objects and stored items."""
+"""The JSON shapes of the contract, built from domain objects. Presenters only: every rule lives in the domain."""
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from chalicelib.api.http import iso
-from chalicelib.contest.attempts import BankQuestion
+from chalicelib.contest.attempts import Attempt, BankQuestion
+from chalicelib.contest.participants import Participant
 from chalicelib.contest.rounds import Round
+from chalicelib.contest.times import iso
 from chalicelib.contest.units import Unit
-from chalicelib.store.models import AttemptModel, ParticipantModel
 
 _ROUND_PUBLIC = ("name", "questions_per_attempt", "time_limit_seconds", "max_attempts", "grace_seconds",
-                 "prediction_question", "prediction_target")
+                 "prediction_question", "prediction_target", "question_count")
 
 
 def round_view(round_: Round, now: int) -> dict:
     view = {"id": round_.id, "opens_at": iso(round_.opens_at), "closes_at": iso(round_.closes_at),
             "status": round_.effective_status(now)}
     view.update({name: getattr(round_, name) for name in _ROUND_PUBLIC})
-    view["question_count"] = round_.question_count
     return view
 
 
@@ -25,60 +24,39 @@ def unit_view(unit: Unit) -> dict:
     return asdict(unit)
 
 
-def participant_view(item: ParticipantModel) -> dict:
+def participant_view(participant: Participant) -> dict:
+    """The owner's own view: never the password or its hash, never the CCCD."""
     return {
-        "id": item.participant_id, "full_name": item.full_name, "phone": item.phone, "unit_id": item.unit_id,
-        "category": item.category, "birth_year": None if item.birth_year is None else int(item.birth_year),
-        "email": item.email, "registered_at": iso(int(item.registered_at)),
+        "id": participant.id, "full_name": participant.full_name, "phone": participant.phone,
+        "unit_id": participant.unit_id, "category": participant.category, "birth_year": participant.birth_year,
+        "email": participant.email, "registered_at": iso(participant.registered_at),
     }
 
 
-def accepted_until(item: AttemptModel, round_: Round) -> int:
-    """The last receive time a submission of this attempt is accepted: its own, or the round's close plus the
-    grace when the organizer closed (or moved closes_at) after the attempt started."""
-    return min(int(item.accept_until), round_.closes_at + round_.grace_seconds * 1000)
-
-
-def shown_deadline(item: AttemptModel, round_: Round) -> str:
-    """The attempt's deadline as the participant sees it: its own, or the round's close if that came first."""
-    return iso(min(int(item.deadline), round_.closes_at))
-
-
-def attempt_status(item: AttemptModel, round_: Round, now: int) -> str:
-    if item.status == "submitted":
-        return "submitted"
-    return "in_progress" if now <= accepted_until(item, round_) else "expired"
-
-
-def result_view(item: AttemptModel) -> dict | None:
-    if item.status != "submitted":
+def result_view(attempt: Attempt) -> dict | None:
+    if not attempt.is_submitted:
         return None
     return {
-        "attempt_id": item.attempt_id, "round_id": item.round_id, "correct": int(item.correct),
-        "total": int(item.total), "duration_ms": int(item.duration_ms),
-        "submitted_at": iso(int(item.submitted_at)), "prediction": int(item.prediction),
+        "attempt_id": attempt.id, "round_id": attempt.round_id, "correct": attempt.correct, "total": attempt.total,
+        "duration_ms": attempt.duration_ms, "submitted_at": iso(attempt.submitted_at),
+        "prediction": attempt.prediction,
     }
 
 
-def attempt_summary(item: AttemptModel, round_: Round, now: int) -> dict:
+def attempt_summary(attempt: Attempt, round_: Round, now: int) -> dict:
     """One of the participant's own attempts in a list (an extension of GET /api/me): no questions."""
-    return {"id": item.attempt_id, "started_at": iso(int(item.started_at)),
-            "deadline": shown_deadline(item, round_), "status": attempt_status(item, round_, now),
-            "result": result_view(item)}
+    return {"id": attempt.id, "started_at": iso(attempt.started_at), "deadline": iso(attempt.shown_deadline(round_)),
+            "status": attempt.status_at(round_, now), "result": result_view(attempt)}
 
 
-def attempt_view(item: AttemptModel, bank: tuple[BankQuestion, ...], round_: Round, now: int) -> dict:
+def attempt_view(attempt: Attempt, bank: tuple[BankQuestion, ...], round_: Round, now: int) -> dict:
     """The attempt as its owner sees it: questions and options in the drawn order, never the answer."""
     by_id = {q.id: q for q in bank}
     questions = []
-    for drawn in item.questions:
+    for drawn in attempt.questions:
         question = by_id[drawn.id]
         texts = dict(question.options)
         questions.append({"id": question.id, "text": question.text,
                           "options": [{"id": oid, "text": texts[oid]} for oid in drawn.option_ids]})
-    return {
-        "id": item.attempt_id, "round_id": item.round_id, "started_at": iso(int(item.started_at)),
-        "deadline": shown_deadline(item, round_), "status": attempt_status(item, round_, now),
-        "questions": questions,
-        "prediction_question": round_.prediction_question, "result": result_view(item),
-    }
+    return {**attempt_summary(attempt, round_, now), "round_id": attempt.round_id, "questions": questions,
+            "prediction_question": round_.prediction_question}

@@ -1,14 +1,18 @@
-"""Attempts (the source of truth) and the per-participant-per-round entry that guards starting them."""
+"""Attempts (the source of truth) and the per-participant-per-round entry that guards starting them.
+Items are mapped to the domain's `Attempt` and `Entry` here, and nowhere else."""
 from __future__ import annotations
 
 import zlib
 from typing import Iterator
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.contest.attempts import Attempt, DrawnQuestion, Entry
+from chalicelib.contest.ids import plausible
 from chalicelib.store import connection
-from chalicelib.store.models import AttemptModel, EntryModel
+from chalicelib.store.items import cancelled, condition_failed, get_or_none
+from chalicelib.store.models import AttemptModel, DrawnQuestionMap, EntryModel
 
 # Accepted attempts of a round are spread over this many index partitions, so no key is hot.
 ROUND_SHARDS = 16
@@ -20,11 +24,49 @@ class StartRefused(Exception):
     """The entry's condition failed: an attempt is in progress, or the limit is reached."""
 
 
+def _number(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _to_attempt(item: AttemptModel) -> Attempt:
+    return Attempt(
+        id=item.attempt_id, participant_id=item.participant_id, round_id=item.round_id, unit_id=item.unit_id,
+        category=item.category, display_name=item.display_name, started_at=int(item.started_at),
+        deadline=int(item.deadline), accept_until=int(item.accept_until), bank_version=item.bank_version,
+        questions=tuple(DrawnQuestion(q.id, tuple(q.option_ids)) for q in item.questions or ()),
+        total=int(item.total), status=item.status, answers=item.answers, correct=_number(item.correct),
+        prediction=_number(item.prediction), duration_ms=_number(item.duration_ms),
+        submitted_at=_number(item.submitted_at))
+
+
+def _to_item(attempt: Attempt) -> AttemptModel:
+    item = AttemptModel(
+        attempt.id, participant_id=attempt.participant_id, round_id=attempt.round_id, unit_id=attempt.unit_id,
+        category=attempt.category, display_name=attempt.display_name, started_at=attempt.started_at,
+        deadline=attempt.deadline, accept_until=attempt.accept_until, bank_version=attempt.bank_version,
+        questions=[DrawnQuestionMap(id=q.id, option_ids=list(q.option_ids)) for q in attempt.questions],
+        total=attempt.total, status=attempt.status, answers=attempt.answers, correct=attempt.correct,
+        prediction=attempt.prediction, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at)
+    if attempt.is_submitted:
+        item.round_shard = round_shard(attempt.round_id, attempt.id)
+    return item
+
+
+def from_image(image: dict) -> Attempt:
+    """The attempt in a stream record's image (DynamoDB JSON); raises on a malformed one."""
+    return _to_attempt(AttemptModel.from_raw_data(image))
+
+
+def image(attempt: Attempt) -> dict:
+    """The attempt's item as DynamoDB JSON, as a stream record carries it (benchmarks and tests)."""
+    return _to_item(attempt).serialize()
+
+
 def round_shard(round_id: str, attempt_id: str) -> str:
     return f"{round_id}#{zlib.crc32(attempt_id.encode()) % ROUND_SHARDS}"
 
 
-def start(attempt: AttemptModel, max_attempts: int | None, now: int, finished: str | None = None) -> None:
+def start(attempt: Attempt, max_attempts: int | None, now: int, finished: str | None = None) -> None:
     """One transaction: count the attempt against the limit, mark it in progress, store it.
     `finished` names a submitted attempt the entry may still point at, which may be replaced."""
     free = EntryModel.in_progress.does_not_exist() | (EntryModel.in_progress_until < now)
@@ -38,55 +80,68 @@ def start(attempt: AttemptModel, max_attempts: int | None, now: int, finished: s
         with TransactWrite(connection=connection()) as tx:
             tx.update(entry, actions=[
                 EntryModel.attempts_used.add(1),
-                EntryModel.in_progress.set(attempt.attempt_id),
+                EntryModel.in_progress.set(attempt.id),
                 EntryModel.in_progress_until.set(attempt.accept_until),
             ], condition=condition)
-            tx.save(attempt, condition=AttemptModel.attempt_id.does_not_exist())
+            tx.save(_to_item(attempt), condition=AttemptModel.attempt_id.does_not_exist())
     except TransactWriteError as error:
-        if error.cause_response_code == "TransactionCanceledException":
+        if cancelled(error):
             raise StartRefused() from error
         raise
 
 
-def get_entry(participant_id: str, round_id: str) -> EntryModel | None:
-    try:
-        return EntryModel.get(participant_id, round_id, consistent_read=True)
-    except DoesNotExist:
+def get_entry(participant_id: str, round_id: str) -> Entry | None:
+    item = get_or_none(EntryModel, participant_id, round_id)
+    if item is None:
         return None
+    return Entry(int(item.attempts_used or 0), item.in_progress, _number(item.in_progress_until))
 
 
-def get(attempt_id: str) -> AttemptModel | None:
-    try:
-        return AttemptModel.get(attempt_id, consistent_read=True)
-    except DoesNotExist:
+def get(attempt_id: str) -> Attempt | None:
+    """The attempt, or None; an id no attempt can have never reaches DynamoDB."""
+    if not plausible(attempt_id):
         return None
+    item = get_or_none(AttemptModel, attempt_id)
+    return None if item is None else _to_attempt(item)
 
 
-def submit(attempt: AttemptModel, answers: dict, correct: int, prediction: int, duration_ms: int,
-           now: int) -> bool:
+def submit(submitted: Attempt, now: int) -> bool:
     """The one conditional write of a submission; False when the attempt is no longer open for it."""
     try:
-        attempt.update(actions=[
+        AttemptModel(submitted.id).update(actions=[
             AttemptModel.status.set("submitted"),
-            AttemptModel.answers.set(answers),
-            AttemptModel.correct.set(correct),
-            AttemptModel.prediction.set(prediction),
-            AttemptModel.duration_ms.set(duration_ms),
-            AttemptModel.submitted_at.set(now),
-            AttemptModel.round_shard.set(round_shard(attempt.round_id, attempt.attempt_id)),
+            AttemptModel.answers.set(submitted.answers),
+            AttemptModel.correct.set(submitted.correct),
+            AttemptModel.prediction.set(submitted.prediction),
+            AttemptModel.duration_ms.set(submitted.duration_ms),
+            AttemptModel.submitted_at.set(submitted.submitted_at),
+            AttemptModel.round_shard.set(round_shard(submitted.round_id, submitted.id)),
         ], condition=(AttemptModel.status == "in_progress") & (AttemptModel.accept_until >= now))
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return False
         raise
     return True
 
 
-def of_participant(participant_id: str) -> list[AttemptModel]:
-    return list(AttemptModel.by_participant.query(participant_id))
+def save_all(attempts: list[Attempt]) -> None:
+    """Stores attempts as they are (seeding data in benchmarks and tests; never on the write path)."""
+    with AttemptModel.batch_write() as batch:
+        for attempt in attempts:
+            batch.save(_to_item(attempt))
 
 
-def accepted_in_round(round_id: str) -> Iterator[AttemptModel]:
+def of_participant(participant_id: str) -> list[Attempt]:
+    return [_to_attempt(item) for item in AttemptModel.by_participant.query(participant_id)]
+
+
+def accepted_in_round(round_id: str) -> Iterator[Attempt]:
     """Every accepted attempt of a round, shard by shard (the sparse index holds only accepted ones)."""
     for shard in range(ROUND_SHARDS):
-        yield from AttemptModel.by_round_shard.query(f"{round_id}#{shard}", page_size=PAGE_SIZE)
+        for item in AttemptModel.by_round_shard.query(f"{round_id}#{shard}", page_size=PAGE_SIZE):
+            yield _to_attempt(item)
+
+
+def every_attempt() -> Iterator[Attempt]:
+    """Every attempt of every round (a Scan: for test recomputations and tools, never a request)."""
+    return (_to_attempt(item) for item in AttemptModel.scan())

@@ -4,10 +4,12 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.contest.participants import Participant
 from chalicelib.store import connection
+from chalicelib.store.items import condition_failed, get_or_none, reason_codes
 from chalicelib.store.models import GuardModel, ParticipantModel
 
 
@@ -23,7 +25,31 @@ def _claim_key(field: str, value: str) -> str:
     return f"{field}#{value}"
 
 
-def register(participant: ParticipantModel, tries: int = 4) -> None:
+def _number(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _to_participant(item: ParticipantModel) -> Participant:
+    return Participant(id=item.participant_id, full_name=item.full_name, phone=item.phone, unit_id=item.unit_id,
+                       category=item.category, password_hash=item.password_hash,
+                       registered_at=int(item.registered_at), birth_year=_number(item.birth_year),
+                       id_number=item.id_number, email=item.email)
+
+
+def _to_item(participant: Participant) -> ParticipantModel:
+    return ParticipantModel(
+        participant.id, full_name=participant.full_name, phone=participant.phone, unit_id=participant.unit_id,
+        category=participant.category, password_hash=participant.password_hash,
+        registered_at=participant.registered_at, birth_year=participant.birth_year,
+        id_number=participant.id_number, email=participant.email)
+
+
+def from_image(image: dict) -> Participant:
+    """The participant in a stream record's image (DynamoDB JSON); raises on a malformed one."""
+    return _to_participant(ParticipantModel.from_raw_data(image))
+
+
+def register(participant: Participant, tries: int = 4) -> None:
     """Stores the participant and claims its phone (and CCCD) in one transaction: no duplicate can slip in.
     A transaction cancelled only because another one touched the same claim at that moment is tried again,
     so the claim's condition, not the timing, decides."""
@@ -33,35 +59,47 @@ def register(participant: ParticipantModel, tries: int = 4) -> None:
     for attempt in range(tries):
         try:
             with TransactWrite(connection=connection()) as tx:
-                tx.save(participant, condition=ParticipantModel.participant_id.does_not_exist())
+                tx.save(_to_item(participant), condition=ParticipantModel.participant_id.does_not_exist())
                 for field, value in claims:
-                    guard = GuardModel(_claim_key(field, value), participant_id=participant.participant_id)
+                    guard = GuardModel(_claim_key(field, value), participant_id=participant.id)
                     tx.save(guard, condition=GuardModel.key.does_not_exist())
             return
         except TransactWriteError as error:
-            reasons = error.cancellation_reasons or []
+            reasons = reason_codes(error)
             for (field, _), reason in zip(claims, reasons[1:]):
-                if reason is not None and reason.code == "ConditionalCheckFailed":
+                if reason == "ConditionalCheckFailed":
                     raise AlreadyClaimed(field) from error
-            conflicted = any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)
+            conflicted = "TransactionConflict" in reasons
             if not conflicted or attempt == tries - 1:
                 raise
             time.sleep(0.02 * 2 ** attempt)
 
 
-def get(participant_id: str) -> ParticipantModel | None:
-    try:
-        return ParticipantModel.get(participant_id)
-    except DoesNotExist:
-        return None
+def get(participant_id: str) -> Participant | None:
+    item = get_or_none(ParticipantModel, participant_id, consistent=False)
+    return None if item is None else _to_participant(item)
 
 
-def find_by_phone(phone: str) -> ParticipantModel | None:
-    try:
-        guard = GuardModel.get(_claim_key("phone", phone), consistent_read=True)
-    except DoesNotExist:
-        return None
-    return get(guard.participant_id)
+def get_many(participant_ids: list[str]) -> dict[str, Participant]:
+    """The participants with these ids that exist, by id (batched reads)."""
+    return {item.participant_id: _to_participant(item) for item in ParticipantModel.batch_get(participant_ids)}
+
+
+def save_all(participants: list[Participant]) -> None:
+    """Stores participants without their claims (seeding data in benchmarks and tests; never registration)."""
+    with ParticipantModel.batch_write() as batch:
+        for participant in participants:
+            batch.save(_to_item(participant))
+
+
+def count() -> int:
+    """How many participants are stored (a Scan: for test recomputations and tools, never a request)."""
+    return sum(1 for _ in ParticipantModel.scan(attributes_to_get=["participant_id"]))
+
+
+def find_by_phone(phone: str) -> Participant | None:
+    guard = get_or_none(GuardModel, _claim_key("phone", phone))
+    return None if guard is None else get(guard.participant_id)
 
 
 def _login_key(phone: str) -> str:
@@ -70,9 +108,8 @@ def _login_key(phone: str) -> str:
 
 def login_failures(phone: str, now_s: int) -> int:
     """Failed logins for this phone in the current window (0 once the window has passed)."""
-    try:
-        guard = GuardModel.get(_login_key(phone), consistent_read=True)
-    except DoesNotExist:
+    guard = get_or_none(GuardModel, _login_key(phone))
+    if guard is None:
         return 0
     if guard.expires_at is None or guard.expires_at.timestamp() <= now_s:
         return 0
@@ -89,7 +126,10 @@ def record_login_failure(phone: str, now_s: int, window_s: int) -> None:
             actions=[GuardModel.failures.add(1)],
             condition=GuardModel.expires_at > expired,
         )
-    except UpdateError:  # missing or expired: start a new window
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+        # missing or expired: start a new window
         GuardModel(_login_key(phone), failures=1, expires_at=fresh).save()
 
 

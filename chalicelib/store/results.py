@@ -1,7 +1,6 @@
 """Result files in the private results bucket, handed out through short-lived presigned links."""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import boto3
@@ -9,6 +8,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib import config
+from chalicelib.store.cache import remembered
 
 PREFIX = "results"
 LINK_SECONDS = 600          # links expire well within the 15 minutes the contract allows
@@ -17,15 +17,11 @@ CONTENT_TYPES = {".csv": "text/csv; charset=utf-8",
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-@lru_cache(maxsize=1)
+@remembered(maxsize=1)
 def _client():
     settings = config.current()
     return boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint,
                         config=Config(signature_version="s3v4"))
-
-
-def forget_client() -> None:
-    _client.cache_clear()
 
 
 def files() -> list[tuple[str, str]]:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from functools import lru_cache
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib import config
 from chalicelib.contest.attempts import BankQuestion
+from chalicelib.contest.ids import plausible
 from chalicelib.contest.rounds import Round
-from chalicelib.store.cache import TimedCache
+from chalicelib.store.cache import TimedCache, remembered
+from chalicelib.store.items import condition_failed, get_or_none
 from chalicelib.store.models import OptionMap, QuestionModel, RoundModel
 
 _ROUND_FIELDS = tuple(Round.__dataclass_fields__)
-MAX_ID = 64
 _rounds_cache: TimedCache[list[Round]] = TimedCache(lambda: config.current().round_cache_seconds)
 
 
@@ -28,6 +28,10 @@ class RoundStarted(Exception):
 
 
 class RoundClosed(Exception):
+    pass
+
+
+class RoundMissing(Exception):
     pass
 
 
@@ -56,24 +60,22 @@ def list_rounds(fresh: bool = False) -> list[Round]:
 
 
 def get_round(round_id: str, fresh: bool = False) -> Round | None:
-    """The round, or None; an id longer than any round's (64) is no round and never reaches DynamoDB."""
-    if len(round_id) > MAX_ID:
+    """The round, or None; an id no round can have never reaches DynamoDB."""
+    if not plausible(round_id):
         return None
     if not fresh:
         cached = next((r for r in list_rounds() if r.id == round_id), None)
         if cached is not None:
             return cached
-    try:
-        return _to_round(RoundModel.get(round_id, consistent_read=True))
-    except DoesNotExist:
-        return None
+    item = get_or_none(RoundModel, round_id)
+    return None if item is None else _to_round(item)
 
 
 def create_round(round_: Round) -> Round:
     try:
         _to_item(round_).save(condition=RoundModel.round_id.does_not_exist())
     except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             raise RoundExists(round_.id) from error
         raise
     _rounds_cache.clear()
@@ -92,11 +94,11 @@ def update_round(round_id: str, changes: dict, now: int, touches_rules: bool) ->
         if actions:
             item.update(actions=actions, condition=condition)
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(error):
             raise
         current = get_round(round_id, fresh=True)
         if current is None:
-            raise DoesNotExist() from error
+            raise RoundMissing(round_id) from error
         if current.effective_status(now) in ("closed", "finalized"):
             raise RoundClosed(round_id) from error
         raise RoundStarted(round_id) from error
@@ -113,7 +115,7 @@ def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra:
             actions=actions,
             condition=RoundModel.round_id.exists() & RoundModel.status.is_in(*allowed_from))
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return False
         raise
     finally:
@@ -146,7 +148,7 @@ def replace_bank(round_id: str, questions: list[BankQuestion], now: int) -> int:
             condition=(RoundModel.status == "scheduled") & (RoundModel.opens_at > now))
     except UpdateError as error:
         _delete_bank(bank)
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             raise RoundStarted(round_id) from error
         raise
     if old_version:
@@ -161,16 +163,11 @@ def _delete_bank(bank: str) -> None:
             batch.delete(item)
 
 
-@lru_cache(maxsize=32)
+@remembered(maxsize=32)
 def load_bank(round_id: str, version: str) -> tuple[BankQuestion, ...]:
     """A bank version never changes, so it is read once per function instance."""
     return tuple(
         BankQuestion(item.question_id, item.text, tuple((o.id, o.text) for o in item.options), item.answer)
         for item in QuestionModel.query(f"{round_id}#{version}", consistent_read=True)
     )
-
-
-def forget_caches() -> None:
-    _rounds_cache.clear()
-    load_bank.cache_clear()
 

@@ -15,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.contest.ranking import ScoredAttempt
 from chalicelib.store import connection
+from chalicelib.store.items import cancelled, get_or_none, reason_codes
 from chalicelib.store.models import StandingModel
 
 COUNTER_SLOTS = 8        # each counter is spread over this many partitions: no hot key
@@ -111,9 +112,17 @@ def _best_item(best: Best, version: int) -> StandingModel:
         rank_key=rank_key(a))
 
 
-def apply(chunk: ChunkWrite, now_ms: int) -> None:
-    """One transaction for the chunk. Raises AlreadyApplied or Contention; nothing is written then."""
-    slot = random.randrange(COUNTER_SLOTS)
+def save_bests(bests: list[Best]) -> None:
+    """Stores live bests as they are (seeding data in benchmarks and tests; the aggregator uses `apply`)."""
+    with StandingModel.batch_write() as batch:
+        for best in bests:
+            batch.save(_best_item(best, 1))
+
+
+def apply(chunk: ChunkWrite, now_ms: int, slot: int | None = None) -> None:
+    """One transaction for the chunk, its counters added in `slot` (a random one unless given).
+    Raises AlreadyApplied or Contention; nothing is written then."""
+    slot = random.randrange(COUNTER_SLOTS) if slot is None else slot
     expires = datetime.fromtimestamp(now_ms / 1000 + MARKER_SECONDS, tz=timezone.utc)
     try:
         with TransactWrite(connection=connection()) as tx:
@@ -132,12 +141,11 @@ def apply(chunk: ChunkWrite, now_ms: int) -> None:
                 actions.append(StandingModel.updated_at.set(now_ms))
                 tx.update(StandingModel(f"tally#{scope}#{slot}", key), actions=actions)
     except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        replayed = {event_id for event_id, reason in zip(chunk.event_ids, reasons)
-                    if reason is not None and reason.code == "ConditionalCheckFailed"}
+        replayed = {event_id for event_id, reason in zip(chunk.event_ids, reason_codes(error))
+                    if reason == "ConditionalCheckFailed"}
         if replayed:
             raise AlreadyApplied(replayed) from error
-        if error.cause_response_code == "TransactionCanceledException":
+        if cancelled(error):
             raise Contention() from error
         raise
 
@@ -173,7 +181,5 @@ def save_final(round_id: str, part: str, data: object) -> None:
 
 
 def load_final(round_id: str, part: str) -> object | None:
-    try:
-        return StandingModel.get(f"final#{round_id}", part).data
-    except StandingModel.DoesNotExist:
-        return None
+    item = get_or_none(StandingModel, f"final#{round_id}", part, consistent=False)
+    return None if item is None else item.data

@@ -35,7 +35,3 @@ def save_units(units: list[Unit]) -> None:
             batch.save(UnitModel(unit.id, name=unit.name, parent_id=unit.parent_id, kind=unit.kind,
                                  headcount=unit.headcount, population=unit.population))
     _cache.clear()
-
-
-def forget_cache() -> None:
-    _cache.clear()

@@ -6,9 +6,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import config, runtime, store
-from chalicelib.store import rounds as round_store
-from chalicelib.store import units as unit_store
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.support import T0, Api, Clock, Tables, organizer_contest, set_clock
 
 
@@ -21,8 +19,6 @@ def backend():
         client = boto3.client("dynamodb", region_name=settings.region)
         create_tables(client, settings.table_prefix)
         store.bind(settings)
-        round_store.forget_caches()
-        unit_store.forget_cache()
         yield Tables(client, settings.table_prefix)
 
 

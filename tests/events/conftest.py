@@ -5,8 +5,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib import config
-from chalicelib.store import results
+from chalicelib import config, store
 from tests.support import Api, organizer_contest
 
 
@@ -17,9 +16,9 @@ def local_aws(local_tables):
         settings = config.current()
         boto3.client("s3", region_name=settings.region).create_bucket(
             Bucket=settings.results_bucket, CreateBucketConfiguration={"LocationConstraint": settings.region})
-        results.forget_client()
+        store.reset()
         yield settings
-    results.forget_client()
+    store.reset()
 
 
 @pytest.fixture

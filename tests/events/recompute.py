@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from chalicelib.contest.ranking import best_per_participant, live_key, rank_attempts
 from chalicelib.contest.units import BestOfParticipant, Targets, UnitTree, tally_units, unit_standings
-from chalicelib.services.scoring import scored
-from chalicelib.store.models import AttemptModel, ParticipantModel
+from chalicelib.store import attempts as attempt_store
+from chalicelib.store import participants as participant_store
 from chalicelib.store import units as unit_store
 
 
 def expected(round_id: str) -> dict:
-    submitted = [a for a in AttemptModel.scan() if a.status == "submitted"]
-    accepted = [scored(a) for a in submitted]
-    in_round = [scored(a) for a in submitted if a.round_id == round_id]
+    submitted = [a for a in attempt_store.every_attempt() if a.is_submitted]
+    accepted = [a.scored() for a in submitted]
+    in_round = [a.scored() for a in submitted if a.round_id == round_id]
     ranked = rank_attempts(best_per_participant(in_round, live_key).values(), live_key)
     tree = UnitTree(unit_store.list_units(fresh=True))
     submissions: dict[str, int] = {}
@@ -25,7 +25,7 @@ def expected(round_id: str) -> dict:
         "top_official": [e.attempt.attempt_id for e in ranked if e.attempt.category == "official"],
         "units": [(s.unit_id, s.participants, s.officials, s.citizens, s.submissions, s.mean_correct,
                    s.official_rate, s.citizen_rate, s.rank) for s in table],
-        "stats": {"registered": sum(1 for _ in ParticipantModel.scan()),
+        "stats": {"registered": participant_store.count(),
                   "participants": len({a.participant_id for a in accepted}), "submissions": len(accepted),
                   "round": {"participants": len(ranked), "submissions": len(in_round)}},
     }
@@ -36,8 +36,8 @@ def derived(api, round_id: str) -> dict:
     official = api.get(f"/api/rounds/{round_id}/leaderboard?limit=100&category=official").body
     units = api.get(f"/api/rounds/{round_id}/units").body
     stats = api.get("/api/stats").body
-    attempt_of = {(a.participant_id, a.round_id, a.correct, a.duration_ms): a.attempt_id
-                  for a in AttemptModel.scan() if a.status == "submitted"}
+    attempt_of = {(a.participant_id, a.round_id, a.correct, a.duration_ms): a.id
+                  for a in attempt_store.every_attempt() if a.is_submitted}
     def ids(entries):
         return [attempt_of[(e["participant_id"], round_id, e["correct"], e["duration_ms"])] for e in entries]
     round_stats = next(r for r in stats["rounds"] if r["round_id"] == round_id)

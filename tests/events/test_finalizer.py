@@ -13,9 +13,13 @@ from openpyxl import load_workbook
 from chalicelib import config, store
 from chalicelib.contest.rounds import Round
 from chalicelib.events import finalizer
-from chalicelib.store import attempts as attempt_store, results, rounds as round_store, units as unit_store
-from chalicelib.store.models import AttemptModel, DrawnQuestionMap, ParticipantModel
-from chalicelib.store.schema import create_tables
+from chalicelib.store import attempts as attempt_store
+from chalicelib.store import participants as participant_store
+from chalicelib.store import results as result_store
+from chalicelib.store import rounds as round_store
+from chalicelib.store import units as unit_store
+from local.schema import create_tables
+from tests.seed import person, submitted
 from tests.support import T0, UNITS
 
 UNIT_IDS = [u["id"] for u in UNITS]
@@ -31,13 +35,11 @@ def moto_aws():
         boto3.client("s3", region_name=settings_.region).create_bucket(
             Bucket=settings_.results_bucket, CreateBucketConfiguration={"LocationConstraint": settings_.region})
         store.bind(settings_)
-        results.forget_client()
-        round_store.forget_caches()
         from chalicelib.contest.units import Unit
         unit_store.save_units([Unit(u["id"], u["name"], u["parent_id"], u["kind"], u.get("headcount"),
                                     u.get("population")) for u in UNITS])
         yield settings_
-        results.forget_client()
+        store.reset()
 
 
 attempt_st = st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(1, 3), st.integers(0, 3))
@@ -47,22 +49,18 @@ person_st = st.tuples(st.sampled_from(UNIT_IDS), st.sampled_from(["official", "c
 
 def _store_contest(round_id: str, people, target: str) -> list[dict]:
     """Writes participants and accepted attempts; returns plain dicts for the independent recomputation."""
-    rows = []
-    for p, (unit_id, category, attempts) in enumerate(people):
+    rows, participants, attempts = [], [], []
+    for p, (unit_id, category, figures) in enumerate(people):
         pid = f"{round_id}-p{p}"
-        ParticipantModel(pid, full_name=f"Thí Sinh {p}", phone=f"09{p:08d}", unit_id=unit_id, category=category,
-                         password_hash="x", registered_at=T0).save()
-        for correct, prediction, duration, submitted in attempts:
+        participants.append(person(pid, unit_id, category, full_name=f"Thí Sinh {p}", phone=f"09{p:08d}"))
+        for correct, prediction, duration, at in figures:
             aid = f"a{next(_ids):06d}"
-            item = AttemptModel(aid, participant_id=pid, round_id=round_id, unit_id=unit_id, category=category,
-                                display_name="X", started_at=T0, deadline=T0 + 10**6, accept_until=T0 + 10**6,
-                                bank_version="v", questions=[DrawnQuestionMap(id="q", option_ids=["o"])],
-                                status="submitted", answers={}, correct=correct, total=3, prediction=prediction,
-                                duration_ms=duration * 1000, submitted_at=T0 + submitted * 1000,
-                                round_shard=attempt_store.round_shard(round_id, aid))
-            item.save()
+            attempts.append(submitted(aid, pid, round_id, unit_id, category, correct=correct, prediction=prediction,
+                                      duration_ms=duration * 1000, submitted_at=T0 + at * 1000))
             rows.append({"id": aid, "pid": pid, "unit": unit_id, "cat": category, "correct": correct,
-                         "total": 3, "pred": prediction, "dur": duration * 1000, "sub": T0 + submitted * 1000})
+                         "total": 3, "pred": prediction, "dur": duration * 1000, "sub": T0 + at * 1000})
+    participant_store.save_all(participants)
+    attempt_store.save_all(attempts)
     return rows
 
 
@@ -101,7 +99,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 
 def _files(settings_, round_id: str, name: str) -> list[list[list[str]]]:
     s3 = boto3.client("s3", region_name=settings_.region)
-    get = lambda fn: s3.get_object(Bucket=settings_.results_bucket, Key=results.key(round_id, fn))["Body"].read()  # noqa: E731
+    get = lambda fn: s3.get_object(Bucket=settings_.results_bucket, Key=result_store.key(round_id, fn))["Body"].read()  # noqa: E731
     return [_csv_rows(get(f"{name}.csv")), _xlsx_rows(get(f"{name}.xlsx"))]
 
 

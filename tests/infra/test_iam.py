@@ -21,11 +21,7 @@ from moto import mock_aws
 
 from chalicelib import config, store
 from chalicelib.services import admin
-from chalicelib.store import results as result_store
-from chalicelib.store import rounds as round_store
-from chalicelib.store import units as unit_store
-from chalicelib.store.models import MODELS
-from chalicelib.store.schema import create_tables
+from local.schema import create_tables
 from tests.infra.conftest import ROOT
 from tests.support import HOUR, T0, Api, Clock, Contest, questions
 
@@ -106,7 +102,7 @@ def token_param(stage: str) -> str:
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_table_of_the_code_is_allowed_item_access(stage):
     statements = policy(stage)
-    for logical in set(MODELS) | set(LOGICAL):
+    for logical in set(store.tables()) | set(LOGICAL):
         assert logical in LOGICAL, f"model {logical} has no table in infra/tables.json"
         for action in ("GetItem", "Query", "PutItem", "UpdateItem", "ConditionCheckItem"):
             assert allowed(statements, f"dynamodb:{action}", table_arn(table_name(logical))), (logical, action)
@@ -117,8 +113,7 @@ def test_indexes_are_allowed_exactly_where_tables_have_them(stage):
     statements = policy(stage)
     for logical, lid in LOGICAL.items():
         declared = {i["IndexName"] for i in TABLES[lid]["Properties"].get("GlobalSecondaryIndexes", [])}
-        model = MODELS.get(logical)
-        used = set(model._indexes) if model is not None else set()
+        used = store.tables().get(logical, set())
         assert used <= declared, f"{logical}: the model queries indexes the table lacks: {used - declared}"
         for index in declared:
             assert allowed(statements, "dynamodb:Query", f"{table_arn(table_name(logical))}/index/{index}")
@@ -264,12 +259,9 @@ def stack_aws(monkeypatch):
         boto3.client("s3", region_name=settings.region).create_bucket(
             Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": settings.region})
         store.bind(settings)
-        round_store.forget_caches()
-        unit_store.forget_cache()
-        result_store.forget_client()
         yield settings
     config.current.cache_clear()
-    result_store.forget_client()
+    store.reset()
 
 
 def stream_event(table: str, event_name: str) -> dict:
@@ -378,6 +370,6 @@ def test_policy_allows_every_call_the_application_makes(stack_aws, clock, monkey
             if not allowed(statements, action, resource):
                 denied.append(f"{action} on {resource}")
     assert not denied, "the policy would refuse:\n" + "\n".join(sorted(set(denied)))
-    assert {table_name(logical) for logical in MODELS} <= touched_tables, "some tables were never exercised"
+    assert {table_name(logical) for logical in store.tables()} <= touched_tables, "some tables were never exercised"
     assert any(s == "s3" and o == "PutObject" for s, o, _ in recorder.calls), "no result file was written"
     assert any(s == "s3" and o == "GetObject" for s, o, _ in recorder.calls), "no result link was signed"

@@ -110,6 +110,21 @@ def test_replays_exactly_the_batch_range_and_deletes_the_message(queue):
     assert remaining(sqs, url) == 0
 
 
+def test_binary_attributes_reach_the_function_as_base64_text(queue):
+    """boto3 hands binary values back as bytes; the payload carries them as Lambda would, as base64."""
+    sqs, url = queue
+    put_failure(sqs, url, 100, 101)
+    streams = FakeStreams()
+    streams.records[0]["dynamodb"]["NewImage"]["token"] = {"B": b"\x00\xff"}
+    streams.records[1]["dynamodb"]["NewImage"]["tokens"] = {"L": [{"BS": [b"\x01"]}]}
+    function = FakeLambda()
+    counts = replay_failures.replay(sqs, streams, function, url, out=io.StringIO())
+    assert counts["replayed"] == 1
+    ((_, payload),) = function.calls
+    first, second = (r["dynamodb"]["NewImage"] for r in payload["Records"])
+    assert (first["token"], second["tokens"]) == ({"B": "AP8="}, {"L": [{"BS": ["AQ=="]}]})
+
+
 def test_reads_an_open_shard_up_to_its_newest_record(queue):
     sqs, url = queue
     put_failure(sqs, url, 118, 125)  # the range ends past what the shard holds yet

@@ -39,20 +39,20 @@ class Emulator:
 
 @pytest.fixture
 def emulator(tmp_path, monkeypatch, local_tables):
-    from chalicelib import config
+    from chalicelib import config, store
 
     emulator = Emulator(tmp_path / "objects")
     monkeypatch.setenv("S3_ENDPOINT", emulator.server.endpoint)
     monkeypatch.setenv("RESULTS_BUCKET", "kill-test-results")
     config.current.cache_clear()
-    result_store.forget_client()
+    store.reset()
     ensure_bucket(client(emulator.server.endpoint), "kill-test-results")
     try:
         yield emulator
     finally:
         emulator.server.stop()
         config.current.cache_clear()
-        result_store.forget_client()
+        store.reset()
 
 
 def download(url: str) -> bytes:

@@ -3,31 +3,36 @@ condition and transaction rule the way DynamoDB does)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 
+from chalicelib.contest.attempts import Attempt, DrawnQuestion
+from chalicelib.contest.participants import Participant
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as participant_store
-from chalicelib.store.models import AttemptModel, DrawnQuestionMap, EntryModel, GuardModel, ParticipantModel
 from tests.integration.conftest import scan
 
 NOW = 1_700_000_000_000
 MINUTE = 60_000
 
 
-def person(phone: str, id_number: str | None = None) -> ParticipantModel:
-    return ParticipantModel(uuid.uuid4().hex, full_name="Nguyễn Văn An", phone=phone, unit_id="so-noi-vu",
-                            category="official", id_number=id_number, password_hash="scrypt$1$x$y",
-                            registered_at=NOW)
+def person(phone: str, id_number: str | None = None) -> Participant:
+    return Participant(uuid.uuid4().hex, full_name="Nguyễn Văn An", phone=phone, unit_id="so-noi-vu",
+                       category="official", id_number=id_number, password_hash="scrypt$1$x$y", registered_at=NOW)
 
 
-def attempt(participant_id: str, started_at: int = NOW, round_id: str = "dot-1") -> AttemptModel:
-    return AttemptModel(uuid.uuid4().hex, participant_id=participant_id, round_id=round_id, unit_id="so-noi-vu",
-                        category="official", display_name="Nguyễn V. A.", started_at=started_at,
-                        deadline=started_at + 10 * MINUTE, accept_until=started_at + 10 * MINUTE + 30_000,
-                        bank_version="v1", status="in_progress", total=2,
-                        questions=[DrawnQuestionMap(id="q1", option_ids=["a", "b"]),
-                                   DrawnQuestionMap(id="q2", option_ids=["c", "d"])])
+def attempt(participant_id: str, started_at: int = NOW, round_id: str = "dot-1") -> Attempt:
+    return Attempt(uuid.uuid4().hex, participant_id=participant_id, round_id=round_id, unit_id="so-noi-vu",
+                   category="official", display_name="Nguyễn V. A.", started_at=started_at,
+                   deadline=started_at + 10 * MINUTE, accept_until=started_at + 10 * MINUTE + 30_000,
+                   bank_version="v1", total=2,
+                   questions=(DrawnQuestion("q1", ("a", "b")), DrawnQuestion("q2", ("c", "d"))))
+
+
+def submitted(item: Attempt, answers: dict, correct: int, prediction: int, duration_ms: int, at: int) -> Attempt:
+    return replace(item, status="submitted", answers=answers, correct=correct, prediction=prediction,
+                   duration_ms=duration_ms, submitted_at=at)
 
 
 def test_registration_claims_phone_and_id_number_in_one_transaction(local_tables):
@@ -44,10 +49,10 @@ def test_registration_claims_phone_and_id_number_in_one_transaction(local_tables
     assert same_id.value.field == "id_number"
 
     # The refused transaction wrote nothing: not the participant, not its (free) phone claim.
-    assert participant_store.get(other_phone.participant_id) is None
+    assert participant_store.get(other_phone.id) is None
     assert sorted(g["key"] for g in scan(local_tables, "guards")) == ["id_number#012345678901", "phone#0912000001"]
-    assert [p["participant_id"] for p in scan(local_tables, "participants")] == [first.participant_id]
-    assert participant_store.find_by_phone("0912000001").participant_id == first.participant_id
+    assert [p["participant_id"] for p in scan(local_tables, "participants")] == [first.id]
+    assert participant_store.find_by_phone("0912000001").id == first.id
 
 
 def test_start_allows_one_attempt_in_progress_and_counts_against_the_limit(local_tables):
@@ -58,19 +63,19 @@ def test_start_allows_one_attempt_in_progress_and_counts_against_the_limit(local
     second = attempt(pid, NOW + MINUTE)
     with pytest.raises(attempt_store.StartRefused):          # the first is still in progress
         attempt_store.start(second, max_attempts=2, now=NOW + MINUTE)
-    assert attempt_store.get(second.attempt_id) is None      # the transaction wrote nothing
+    assert attempt_store.get(second.id) is None      # the transaction wrote nothing
 
-    assert attempt_store.submit(first, {"q1": "a"}, 1, 3, MINUTE, NOW + MINUTE)
-    attempt_store.start(second, max_attempts=2, now=NOW + 2 * MINUTE, finished=first.attempt_id)
-    assert attempt_store.submit(second, {"q1": "a"}, 1, 3, MINUTE, NOW + 3 * MINUTE)
+    assert attempt_store.submit(submitted(first, {"q1": "a"}, 1, 3, MINUTE, NOW + MINUTE), NOW + MINUTE)
+    attempt_store.start(second, max_attempts=2, now=NOW + 2 * MINUTE, finished=first.id)
+    assert attempt_store.submit(submitted(second, {"q1": "a"}, 1, 3, MINUTE, NOW + 3 * MINUTE), NOW + 3 * MINUTE)
 
     third = attempt(pid, NOW + 4 * MINUTE)
     with pytest.raises(attempt_store.StartRefused):          # the limit of 2 is reached
-        attempt_store.start(third, max_attempts=2, now=NOW + 4 * MINUTE, finished=second.attempt_id)
-    entry = EntryModel.get(pid, "dot-1", consistent_read=True)
-    assert (entry.attempts_used, entry.in_progress) == (2, second.attempt_id)
+        attempt_store.start(third, max_attempts=2, now=NOW + 4 * MINUTE, finished=second.id)
+    entry = attempt_store.get_entry(pid, "dot-1")
+    assert (entry.attempts_used, entry.in_progress) == (2, second.id)
     assert sorted(a["attempt_id"] for a in scan(local_tables, "attempts", participant_id=pid)) == \
-        sorted([first.attempt_id, second.attempt_id])
+        sorted([first.id, second.id])
 
 
 def test_an_abandoned_attempt_frees_the_entry_once_its_time_is_over(local_tables):
@@ -80,30 +85,34 @@ def test_an_abandoned_attempt_frees_the_entry_once_its_time_is_over(local_tables
     late = first.accept_until + 1
     second = attempt(pid, late)
     attempt_store.start(second, max_attempts=None, now=late)   # in_progress_until < now: free again
-    assert EntryModel.get(pid, "dot-1", consistent_read=True).attempts_used == 2
+    assert attempt_store.get_entry(pid, "dot-1").attempts_used == 2
 
 
 def test_submission_is_one_conditional_write(local_tables):
     pid = uuid.uuid4().hex
     item = attempt(pid)
     attempt_store.start(item, max_attempts=5, now=NOW)
-    assert attempt_store.submit(item, {"q1": "a", "q2": "c"}, 2, 7, 5 * MINUTE, NOW + 5 * MINUTE)
+    assert attempt_store.submit(submitted(item, {"q1": "a", "q2": "c"}, 2, 7, 5 * MINUTE, NOW + 5 * MINUTE),
+                                NOW + 5 * MINUTE)
     # The same attempt again, even with other answers: refused, the stored result stays.
-    assert not attempt_store.submit(attempt_store.get(item.attempt_id), {"q1": "b"}, 0, 1, 6 * MINUTE,
+    assert not attempt_store.submit(submitted(item, {"q1": "b"}, 0, 1, 6 * MINUTE, NOW + 6 * MINUTE),
                                     NOW + 6 * MINUTE)
-    stored = attempt_store.get(item.attempt_id)
+    stored = attempt_store.get(item.id)
     assert (stored.status, stored.correct, stored.prediction, stored.answers) == \
         ("submitted", 2, 7, {"q1": "a", "q2": "c"})
-    assert stored.round_shard.startswith("dot-1#")
-    assert [a.attempt_id for a in attempt_store.accepted_in_round("dot-1")] == [item.attempt_id]
+    (raw,) = scan(local_tables, "attempts", attempt_id=item.id)
+    assert raw["round_shard"].startswith("dot-1#")
+    assert [a.id for a in attempt_store.accepted_in_round("dot-1")] == [item.id]
 
 
 def test_submission_after_the_accept_window_is_refused(local_tables):
     item = attempt(uuid.uuid4().hex)
     attempt_store.start(item, max_attempts=5, now=NOW)
-    assert not attempt_store.submit(item, {}, 0, 0, 10 * MINUTE, item.accept_until + 1)
-    stored = attempt_store.get(item.attempt_id)
-    assert stored.status == "in_progress" and stored.round_shard is None
+    assert not attempt_store.submit(submitted(item, {}, 0, 0, 10 * MINUTE, item.accept_until + 1),
+                                    item.accept_until + 1)
+    assert attempt_store.get(item.id).status == "in_progress"
+    (raw,) = scan(local_tables, "attempts", attempt_id=item.id)
+    assert "round_shard" not in raw
     assert list(attempt_store.accepted_in_round("dot-1")) == []
 
 
@@ -116,4 +125,4 @@ def test_login_failures_count_atomically_and_expire(local_tables):
     participant_store.record_login_failure(phone, 2000, 900)          # a new window starts at one
     assert participant_store.login_failures(phone, 2000) == 1
     participant_store.clear_login_failures(phone)
-    assert GuardModel.count(f"login#{phone}") == 0
+    assert scan(local_tables, "guards", key=f"login#{phone}") == []

@@ -1,4 +1,4 @@
-"""The local stream runner (local/streams.py) and scheduler (local/scheduler.py): Lambda's event source mapping
+"""The local stream runner (local/streams/) and scheduler (local/scheduler.py): Lambda's event source mapping
 and EventBridge's schedule, checked on DynamoDB Local's real streams with small Chalice apps."""
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ import threading
 import time
 
 import boto3
-import pytest
 from chalice import Chalice
 
 from local.scheduler import Scheduler, rate_seconds
-from local.streams import Checkpoints, Mapping, MappingWorker, StreamRunner, discover, table_for
+from local.streams import Checkpoints, Mapping, MappingWorker, StreamRunner, discover
 
 PLACEHOLDER = "arn:aws:dynamodb:ap-southeast-1:000000000000:table/{}/stream/1970-01-01T00:00:00.000"
 
@@ -312,16 +311,6 @@ def test_the_apps_stream_handlers_are_mapped_to_their_local_tables():
     assert {name: m.table for name, m in mappings.items()} == {
         "aggregate_attempts": "cuocthi-local-attempts", "count_registrations": "cuocthi-local-participants"}
     assert all(m.handler is app.handler_map[m.name] for m in mappings.values())
-
-
-def test_which_table_a_stream_arn_names():
-    logical = {"attempts", "participants"}
-    arn = "arn:aws:dynamodb:ap-southeast-1:123456789012:table/{}/stream/2021-10-01T00:00:00.000"
-    assert table_for("x", arn.format("attempts"), "p-", logical) == "p-attempts"
-    assert table_for("x", arn.format("p-attempts"), "p-", logical) == "p-attempts"
-    assert table_for("aggregate_attempts", arn.format("cuocthi-prod-attempts"), "p-", logical) == "p-attempts"
-    with pytest.raises(ValueError, match="HANDLER_TABLES"):
-        table_for("mystery", arn.format("cuocthi-prod-attempts"), "p-", logical)
 
 
 def test_rates():

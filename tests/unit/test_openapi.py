@@ -16,7 +16,9 @@ METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 CODE_PATTERNS = [
     re.compile(r"\bconflict\(\s*\"([a-z_]+)\""),             # errors.conflict("round_exists", ...)
     re.compile(r"\bnot_found\(\s*\"([a-z_]+)\""),            # errors.not_found("round_not_found", ...)
-    re.compile(r"\bApiError\(\s*\d{3}\s*,\s*\"([a-z_]+)\""),  # errors.ApiError(413, "payload_too_large", ...)
+    # errors.TooLarge("payload_too_large", ...) and the other kinds of refusal
+    re.compile(r"\b(?:Invalid|Unauthorized|Forbidden|NotFound|Conflict|TooLarge|Unsupported|TooMany|Busy)"
+               r"\(\s*\"([a-z_]+)\""),
     re.compile(r"\berrors\.(invalid|unauthorized|forbidden)\("),
     re.compile(r"\berrors\.(not_found)\(\s*\)"),             # the default code
     re.compile(r"\bcode = \"([a-z_]+)\""),                   # chalicelib/api/errors.py: internal_error

@@ -1,59 +1,46 @@
 """The registration transaction is retried when DynamoDB cancels it for a conflict, not for a taken claim."""
+import boto3
 import pytest
-from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+from moto import mock_aws
 
-from chalicelib.store import participants
-from chalicelib.store.models import ParticipantModel
-
-
-class FakeTransaction:
-    outcomes: list = []
-
-    def __init__(self, connection=None):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def save(self, *args, **kwargs):
-        pass
-
-    def __exit__(self, *exc):
-        outcome = FakeTransaction.outcomes.pop(0)
-        if outcome is not None:
-            cause = VerboseClientError(
-                {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"}}, "TransactWriteItems",
-                cancellation_reasons=[None if c is None else CancellationReason(code=c) for c in outcome])
-            raise TransactWriteError("cancelled", cause=cause)
-        return False
+from chalicelib import config, store
+from chalicelib.store import participants as participant_store
+from local.schema import create_tables
+from tests.seed import person
 
 
 @pytest.fixture
-def fake_tx(monkeypatch):
-    monkeypatch.setattr(participants, "TransactWrite", FakeTransaction)
-    monkeypatch.setattr(participants, "connection", lambda: None)
-    monkeypatch.setattr(participants.time, "sleep", lambda s: None)
+def registry(monkeypatch):
+    with mock_aws():
+        config.current.cache_clear()
+        settings = config.current()
+        create_tables(boto3.client("dynamodb", region_name=settings.region), settings.table_prefix)
+        store.bind(settings)
+        monkeypatch.setattr(participant_store.time, "sleep", lambda s: None)
+        yield
 
 
-def _person():
-    return ParticipantModel("p1", phone="0912345678", full_name="A", unit_id="u", category="citizen",
-                            password_hash="x", registered_at=0)
+def test_conflict_then_success(registry, aws_calls):
+    aws_calls.fail("TransactWriteItems", "TransactionCanceledException", reasons=[None, "TransactionConflict"])
+    participant_store.register(person("p1", "u"))
+    assert aws_calls.count("TransactWriteItems") == 2
+    assert participant_store.find_by_phone("0912345678").id == "p1"
 
 
-def test_conflict_then_success(fake_tx):
-    FakeTransaction.outcomes = [[None, "TransactionConflict"], None]
-    participants.register(_person())
-    assert FakeTransaction.outcomes == []
-
-
-def test_conflict_then_taken(fake_tx):
-    FakeTransaction.outcomes = [[None, "TransactionConflict"], [None, "ConditionalCheckFailed"]]
-    with pytest.raises(participants.AlreadyClaimed) as claimed:
-        participants.register(_person())
+def test_conflict_then_taken(registry, aws_calls):
+    participant_store.register(person("p0", "u"))
+    aws_calls.fail("TransactWriteItems", "TransactionCanceledException", reasons=[None, "TransactionConflict"])
+    with pytest.raises(participant_store.AlreadyClaimed) as claimed:
+        participant_store.register(person("p1", "u"))
     assert claimed.value.field == "phone"
+    assert aws_calls.count("TransactWriteItems") == 3
 
 
-def test_conflict_every_time_gives_up(fake_tx):
-    FakeTransaction.outcomes = [[None, "TransactionConflict"]] * 4
-    with pytest.raises(TransactWriteError):
-        participants.register(_person())
+def test_conflict_every_time_gives_up(registry, aws_calls):
+    aws_calls.fail("TransactWriteItems", "TransactionCanceledException", times=None,
+                   reasons=[None, "TransactionConflict"])
+    with pytest.raises(Exception) as raised:
+        participant_store.register(person("p1", "u"))
+    assert type(raised.value).__name__ == "TransactWriteError"
+    assert aws_calls.count("TransactWriteItems") == 4
+    assert participant_store.get("p1") is None

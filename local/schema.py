@@ -1,11 +1,12 @@
-"""Creates tables from the CloudFormation definitions in infra/tables.json (tests and the local stack)."""
+"""Creates tables from the CloudFormation definitions in infra/tables.json (the local stack and the tests; the
+Lambda bundle has no infra/, so this lives in local/)."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
 
-TABLES_FILE = Path(__file__).resolve().parents[2] / "infra" / "tables.json"
+TABLES_FILE = Path(__file__).resolve().parents[1] / "infra" / "tables.json"
 
 
 def table_definitions(path: Path = TABLES_FILE) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,18 @@
+"""Participants: one account per phone (and per CCCD), registered under one unit in one category."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    full_name: str
+    phone: str                  # normalised, 0xxxxxxxxx
+    unit_id: str
+    category: str               # official | citizen (ranking.CATEGORIES)
+    password_hash: str
+    registered_at: int
+    birth_year: int | None = None
+    id_number: str | None = None    # CCCD, 12 digits
+    email: str | None = None

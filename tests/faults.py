@@ -1,0 +1,91 @@
+"""AWS calls seen and failed at the botocore level, below PynamoDB and boto3, on moto or DynamoDB Local alike:
+`calls.count("Query")` counts what the code asked for; `calls.fail("TransactWriteItems", "TransactionCanceledException",
+reasons=[None, "TransactionConflict"])` makes the next matching call fail as DynamoDB would say it."""
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import pytest
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+
+@dataclass
+class Fault:
+    operation: str                      # "TransactWriteItems", or "*" for any
+    code: str                           # e.g. ProvisionedThroughputExceededException
+    times: int | None = 1               # how many matching calls fail; None: every one
+    reasons: list[str | None] | None = None     # per item of a cancelled transaction
+    service: str = "dynamodb"
+
+    def matches(self, service: str, operation: str) -> bool:
+        return self.service == service and self.operation in ("*", operation) and self.times != 0
+
+    def error(self, operation: str) -> ClientError:
+        if self.times is not None:
+            self.times -= 1
+        response: dict = {"Error": {"Code": self.code, "Message": f"injected {self.code}"},
+                          "ResponseMetadata": {"HTTPStatusCode": 400}}
+        if self.reasons is not None:
+            response["CancellationReasons"] = [{"Code": reason or "None"} for reason in self.reasons]
+        return ClientError(response, operation)
+
+
+@dataclass
+class Calls:
+    seen: list[tuple[str, str]] = field(default_factory=list)      # (service, operation), in order
+    items: list[int] = field(default_factory=list)                 # per call: how many Items it answered
+    faults: list[Fault] = field(default_factory=list)
+
+    def fail(self, operation: str, code: str, times: int | None = 1, reasons: list[str | None] | None = None,
+             service: str = "dynamodb") -> Fault:
+        fault = Fault(operation, code, times, reasons, service)
+        self.faults.append(fault)
+        return fault
+
+    def count(self, operation: str | None = None, service: str = "dynamodb") -> int:
+        return sum(1 for s, op in self.seen if s == service and operation in (None, op))
+
+    def operations(self, service: str = "dynamodb") -> list[str]:
+        return [op for s, op in self.seen if s == service]
+
+    def by_operation(self, service: str = "dynamodb") -> Counter:
+        return Counter(self.operations(service))
+
+    def clear(self) -> None:
+        self.seen.clear()
+        self.items.clear()
+        self.faults.clear()
+
+
+@contextmanager
+def observed_calls() -> Iterator[Calls]:
+    """Every botocore call of the process is seen (and may be failed) while the block runs."""
+    calls = Calls()
+    real = BaseClient._make_api_call
+
+    def observed(client, operation_name, api_params):
+        service = client.meta.service_model.service_name
+        calls.seen.append((service, operation_name))
+        calls.items.append(0)
+        for fault in calls.faults:
+            if fault.matches(service, operation_name):
+                raise fault.error(operation_name)
+        answer = real(client, operation_name, api_params)
+        calls.items[-1] = len(answer.get("Items", []))
+        return answer
+
+    BaseClient._make_api_call = observed
+    try:
+        yield calls
+    finally:
+        BaseClient._make_api_call = real
+
+
+@pytest.fixture
+def aws_calls() -> Iterator[Calls]:
+    with observed_calls() as calls:
+        yield calls
