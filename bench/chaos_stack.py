@@ -68,8 +68,15 @@ class Launcher:
         """The launcher's pid and its children's, by role."""
         found = {"launcher": self.process.pid}
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            for pid in (task / "children").read_text().split():
-                name = Path(f"/proc/{pid}/comm").read_text().strip()
+            try:                                  # threads come and go while we look
+                pids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for pid in pids:
+                try:
+                    name = Path(f"/proc/{pid}/comm").read_text().strip()
+                except OSError:
+                    continue
                 if name in CHILDREN:
                     found[CHILDREN[name]] = int(pid)
         return found
