@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_GET := $(shell command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo) apt-get
 
-.PHONY: run test deps system-deps browser-deps package screenshots bench chaos clean-local
+.PHONY: run test lint deps system-deps browser-deps package screenshots bench chaos clean-local
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -25,8 +25,13 @@ browser-deps:
 
 deps: $(VENV)/.installed node_modules/.installed system-deps
 
-test: deps browser-deps
+test: deps browser-deps lint
 	$(PY) -m pytest
+
+# The linter on the whole tree and the type checker on the app (settings in pyproject.toml).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The local stack on loopback ports (README, "Local stack"); schedules every 5 s unless LOCAL_SCHEDULE_SECONDS says.
 run: deps

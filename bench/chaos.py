@@ -200,7 +200,7 @@ def burst(plan: Plan, launcher: Launcher, tally: Tally, rng: random.Random, say,
     with ThreadPoolExecutor(plan.clients) as pool:
         futures = [pool.submit(participant, n) for n in range(plan.participants)]
         resumed = 0
-        for moment, target in zip(moments, targets):
+        for moment, target in zip(moments, targets, strict=True):
             moment = max(moment, resumed + plan.clients)      # each kill with the burst under way again
             while len(tally.accepted) + sum(tally.refused.values()) < moment and not all(f.done() for f in futures):
                 time.sleep(0.05)

@@ -30,7 +30,7 @@ class Accepted:
     submitted_at: int
 
     @classmethod
-    def of(cls, result: dict, participant_id: str, unit_id: str, category: str) -> "Accepted":
+    def of(cls, result: dict, participant_id: str, unit_id: str, category: str) -> Accepted:
         submitted = datetime.fromisoformat(result["submitted_at"].replace("Z", "+00:00"))
         return cls(result["attempt_id"], participant_id, unit_id, category, result["correct"], result["prediction"],
                    result["duration_ms"], int(submitted.timestamp() * 1000))

@@ -15,7 +15,7 @@ def main() -> None:
     from app import app
     from chalicelib import runtime
     from chalicelib.services import admin
-    from tests.support import T0, Api, Clock, Contest, HOUR
+    from tests.support import HOUR, T0, Api, Clock, Contest
 
     with dynamodb_local("bench-write-"), Client(app) as client:
         clock = Clock(T0)

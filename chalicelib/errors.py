@@ -56,7 +56,7 @@ class TooMany(Refusal):
     """Too many tries in a short time; `retry_after` (seconds) says when to try again."""
 
     def __init__(self, code: str, message: str, retry_after: int | None = None, **extra: object) -> None:
-        super().__init__(code, message, **extra)
+        super().__init__(code, message, None, **extra)
         self.retry_after = retry_after
 
 
@@ -86,4 +86,4 @@ def not_found(code: str = "not_found", message: str = "Không tìm thấy.") -> 
 
 
 def conflict(code: str, message: str, **extra: object) -> Conflict:
-    return Conflict(code, message, **extra)
+    return Conflict(code, message, None, **extra)

@@ -5,7 +5,8 @@ Below the services, above nothing but the domain: the services say what a body m
 decodes it."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from chalicelib import errors
 from chalicelib.contest.times import parse_iso
@@ -76,7 +77,7 @@ def timestamp(value) -> int:
     return parse_iso(value)
 
 
-def query_integer(query: dict, name: str, low: int, high: int, default: int) -> int:
+def query_integer(query: Mapping[str, str], name: str, low: int, high: int, default: int) -> int:
     """An integer query parameter written with ASCII digits only (`'²'.isdigit()` is true in Python)."""
     value = query.get(name)
     if value is None:
@@ -86,7 +87,7 @@ def query_integer(query: dict, name: str, low: int, high: int, default: int) -> 
     return int(value)
 
 
-def query_choice(query: dict, name: str, choices: tuple[str, ...]) -> str | None:
+def query_choice(query: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:
     value = query.get(name)
     if value is not None and value not in choices:
         raise errors.invalid({name: "Phải là một trong: " + ", ".join(choices) + "."})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Callable
+from collections.abc import Callable
 
 _clock: Callable[[], int] = lambda: int(time.time() * 1000)  # noqa: E731
 rng: random.Random = random.SystemRandom()

@@ -22,9 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:          # run as a script: `python infra/replay_failures.py`
@@ -49,7 +50,7 @@ class FailedBatch:
     size: int
 
     @classmethod
-    def from_message(cls, message: dict) -> "FailedBatch":
+    def from_message(cls, message: dict) -> FailedBatch:
         body = json.loads(message["Body"])
         info = body["DDBStreamBatchInfo"]
         return cls(message["MessageId"], message["ReceiptHandle"], body["requestContext"]["functionArn"],

@@ -46,7 +46,7 @@ class ApiServer:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self) -> "ApiServer":
+    def start(self) -> ApiServer:
         self._thread = threading.Thread(target=self.server.server.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="api-server", daemon=True)
         self._thread.start()
@@ -60,7 +60,7 @@ class ApiServer:
         self.server.server.server_close()
         self.app.__class__ = self._app_class
 
-    def __enter__(self) -> "ApiServer":
+    def __enter__(self) -> ApiServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

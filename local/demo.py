@@ -14,7 +14,7 @@ import secrets
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -110,7 +110,7 @@ def load_json(name: str) -> dict:
 
 def ensure_demo(base_url: str, organizer: Organizer, now: datetime | None = None) -> list[str]:
     """Loads what is missing of the demo contest; returns what it did (empty when nothing was missing)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     anonymous = Http(base_url)
     token = anonymous.ok("POST", "/api/admin/sessions",
                          {"username": organizer.username, "password": organizer.password})["token"]

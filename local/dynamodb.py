@@ -88,7 +88,8 @@ class DynamoDBLocal(LocalServer):
                 return
             except (botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectionClosedError):
                 if time.monotonic() > deadline or not self.child.alive():
-                    raise StartFailed(f"DynamoDB Local did not answer on {self.endpoint}:\n{self.child.tail()}")
+                    raise StartFailed(
+                        f"DynamoDB Local did not answer on {self.endpoint}:\n{self.child.tail()}") from None
                 time.sleep(0.1)
 
     def client(self, service: str = "dynamodb"):

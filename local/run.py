@@ -21,7 +21,7 @@ import signal
 import sys
 import time
 from contextlib import ExitStack
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from local import settings as local_settings
 from local.dynamodb import Missing
@@ -63,7 +63,7 @@ class Lock:
                 f"{', ' + info['url'] if info.get('url') else ''}, started {info.get('started_at', '?')}).\n"
                 f"Stop it first: Ctrl-C in its terminal, or `kill -INT {info.get('pid', '<pid>')}`.") from None
         self.file = handle
-        self.started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.write()
 
     def write(self, **extra) -> None:

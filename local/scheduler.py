@@ -12,9 +12,10 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from chalicelib.events.sources import ScheduleSource, event_sources
 
@@ -55,7 +56,7 @@ def discover(app, override_seconds: float | None = None) -> list[Schedule]:
 
 
 def scheduled_event(name: str, region: str, now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return {
         "version": "0",
         "id": str(uuid.uuid4()),
@@ -100,7 +101,7 @@ class Scheduler:
         """Runs every schedule once, now (tests)."""
         return {s.name: self.run(s) for s in self.schedules}
 
-    def start(self) -> "Scheduler":
+    def start(self) -> Scheduler:
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="scheduler", daemon=True)
         self._thread.start()

@@ -5,18 +5,18 @@ os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "ap-southeast-1", "AWS_REGION": "ap-southeast-1",
     "TABLE_PREFIX": "test-", "RESULTS_BUCKET": "test-results", "TOKEN_SECRET": "test-secret",
-    "SCRYPT_N": "1024", "ROUND_CACHE_SECONDS": "0", "STANDINGS_CACHE_SECONDS": "0", "POWERTOOLS_METRICS_DISABLED": "true",
+    "SCRYPT_N": "1024", "ROUND_CACHE_SECONDS": "0", "STANDINGS_CACHE_SECONDS": "0",
+    "POWERTOOLS_METRICS_DISABLED": "true",
 })
 os.environ.pop("DYNAMODB_ENDPOINT", None)
 os.environ.pop("S3_ENDPOINT", None)
 
 # DynamoDB Local and moto's S3 server for any test folder that needs them (see tests/localstack.py).
-from tests.localstack import dynamodb_local, local_bucket, local_tables, s3_server  # noqa: E402,F401
+import pytest  # noqa: E402
+
 # AWS calls counted and failed at the botocore level (see tests/faults.py).
 from tests.faults import aws_calls  # noqa: E402,F401
-
-
-import pytest  # noqa: E402
+from tests.localstack import dynamodb_local, local_bucket, local_tables, s3_server  # noqa: E402,F401
 
 
 @pytest.fixture

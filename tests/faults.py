@@ -4,9 +4,9 @@ reasons=[None, "TransactionConflict"])` makes the next matching call fail as Dyn
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import pytest
 from botocore.client import BaseClient

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from chalicelib import runtime
 
-T0 = int(datetime(2021, 10, 1, 0, 0, tzinfo=timezone.utc).timestamp() * 1000)
+T0 = int(datetime(2021, 10, 1, 0, 0, tzinfo=UTC).timestamp() * 1000)
 HOUR = 3600 * 1000
 
 
@@ -27,7 +27,7 @@ class Clock:
 
 
 def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat()
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat()
 
 
 def ms(text: str) -> int:

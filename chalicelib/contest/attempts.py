@@ -102,7 +102,7 @@ class Attempt:
         return self.answers == dict(answers) and self.prediction == prediction
 
     def submit(self, answers: Mapping[str, str], key: Mapping[str, str], prediction: int, round_: Round,
-               received_at: int) -> "Attempt":
+               received_at: int) -> Attempt:
         """The attempt as submitted at `received_at`: scored against the answer `key`."""
         return replace(self, status="submitted", answers=dict(sorted(answers.items())),
                        correct=score(self.questions, answers, key), prediction=prediction,

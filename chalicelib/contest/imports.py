@@ -7,12 +7,12 @@ Checks that need stored data (does a parent unit exist, would the tree get a cyc
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from chalicelib.contest.ids import ID_MAX, ID_PATTERN
+from chalicelib.contest import import_rows as checks
+from chalicelib.contest.import_rows import TableRow
 from chalicelib.contest.units import UNIT_KINDS, Unit
 
 UNIT_NAME_MAX = 200
@@ -20,7 +20,6 @@ QUESTION_TEXT_MAX = 2000
 OPTION_TEXT_MAX = 500
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 OPTION_LETTERS = "ABCDEF"
-MAX_COUNT = 1_000_000_000  # headcount and population: far above any real unit, keeps numbers sane
 
 UNIT_FIELDS = ("id", "name", "parent_id", "kind", "headcount", "population")
 UNIT_REQUIRED_COLUMNS = ("id", "name")
@@ -31,8 +30,6 @@ QUESTION_REQUIRED_COLUMNS = ("text", *OPTION_COLUMNS[:MIN_OPTIONS], "answer")
 
 _COUNT_FIELDS = ("headcount", "population")
 _DIGITS = re.compile(r"[0-9]+")
-
-TableRow = tuple[int, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -56,189 +53,39 @@ class QuestionDraft:
 # --- public -----------------------------------------------------------------------------------------------
 
 def units_from_json(items: object) -> tuple[list[Unit], list[dict]]:
-    return _validate_json(items, _UNITS_JSON)
+    return checks.validate_json(items, _UNITS_JSON)
 
 
 def units_from_rows(rows: list[TableRow]) -> tuple[list[Unit], list[dict]]:
-    return _validate_rows(rows, _UNITS_TABLE)
+    return checks.validate_rows(rows, _UNITS_TABLE)
 
 
 def questions_from_json(items: object) -> tuple[list[QuestionDraft], list[dict]]:
-    return _validate_json(items, _QUESTIONS_JSON)
+    return checks.validate_json(items, _QUESTIONS_JSON)
 
 
 def questions_from_rows(rows: list[TableRow]) -> tuple[list[QuestionDraft], list[dict]]:
-    return _validate_rows(rows, _QUESTIONS_TABLE)
-
-
-# --- the validation loop ----------------------------------------------------------------------------------
-
-class _Row:
-    """One row's view of the shared error list."""
-
-    def __init__(self, number: int, errors: list[dict]) -> None:
-        self.number = number
-        self.failed = False
-        self._errors = errors
-
-    def fail(self, field: str, message: str) -> None:
-        self.failed = True
-        self._errors.append(_error(self.number, field, message))
-
-
-Builder = Callable[[_Row, Mapping[str, object]], object]  # the draft, or None when the row failed
-
-
-@dataclass(frozen=True)
-class _JsonImport:
-    list_field: str  # the body's key holding the list, e.g. "units"
-    list_label: str
-    fields: tuple[str, ...]
-    id_label: str
-    build: Builder
-
-
-@dataclass(frozen=True)
-class _TableImport:
-    columns: tuple[str, ...]
-    required_columns: tuple[str, ...]
-    id_label: str
-    to_record: Callable[[dict[str, str]], dict[str, object]]  # a row of text in the JSON form
-    build: Builder
-
-
-def _error(row: int, field: str, message: str) -> dict:
-    return {"row": row, "field": field, "message": message}
-
-
-def _validate_json(items: object, spec: _JsonImport) -> tuple[list, list[dict]]:
-    if not isinstance(items, list):
-        return [], [_error(0, spec.list_field, f"{_capital(spec.list_label)} phải là một mảng JSON")]
-    errors: list[dict] = []
-    check = partial(_check_json_object, fields=spec.fields, list_field=spec.list_field)
-    drafts = _validate(enumerate(items, start=1), spec.build, spec.id_label, errors, check)
-    return drafts, errors
-
-
-def _check_json_object(row: _Row, item: object, fields: tuple[str, ...], list_field: str) -> bool:
-    """False when the item is not an object at all; unknown fields are reported, the rest still checked."""
-    if not isinstance(item, Mapping):
-        row.fail(list_field, "Mỗi mục phải là một đối tượng JSON")
-        return False
-    for key in item:
-        if key not in fields:
-            row.fail(str(key), f"Trường “{key}” không được hỗ trợ")
-    return True
-
-
-def _validate_rows(rows: list[TableRow], spec: _TableImport) -> tuple[list, list[dict]]:
-    errors = _column_errors(rows, spec.columns, spec.required_columns)
-    if any(error["field"] in spec.required_columns for error in errors):
-        return [], errors  # every row would repeat the same complaint
-    records = ((number, spec.to_record(values)) for number, values in rows)
-    return _validate(records, spec.build, spec.id_label, errors), errors
-
-
-def _column_errors(rows: list[TableRow], columns: tuple[str, ...], required: tuple[str, ...]) -> list[dict]:
-    """Missing and unknown columns, once for the whole file (row 0)."""
-    if not rows:
-        return []
-    present = rows[0][1].keys()
-    missing = [_error(0, name, f"Thiếu cột “{name}”") for name in required if name not in present]
-    unknown = [_error(0, name, f"Cột “{name}” không được hỗ trợ") for name in present if name not in columns]
-    return missing + unknown
-
-
-def _validate(
-    entries: Iterable[tuple[int, object]],
-    build: Builder,
-    id_label: str,
-    errors: list[dict],
-    check: Callable[[_Row, object], bool] = lambda row, record: True,
-) -> list:
-    drafts = []
-    seen_ids: set[str] = set()
-    for number, record in entries:
-        row = _Row(number, errors)
-        if not check(row, record):
-            continue
-        _check_unique(row, record.get("id"), seen_ids, id_label)
-        draft = build(row, record)
-        if not row.failed:
-            drafts.append(draft)
-    return drafts
-
-
-def _check_unique(row: _Row, value: object, seen: set[str], label: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        return
-    key = value.strip()
-    if key in seen:
-        row.fail("id", f"{_capital(label)} “{key}” bị trùng với một mục phía trên")
-    seen.add(key)
-
-
-# --- field checks -----------------------------------------------------------------------------------------
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(row: _Row, field: str, value: object, label: str, max_length: int, required: bool) -> str | None:
-    """Stripped text in NFC (so composed and decomposed Vietnamese compare equal); None when blank."""
-    if _is_blank(value):
-        if required:
-            row.fail(field, f"Thiếu {label}")
-        return None
-    if not isinstance(value, str):
-        row.fail(field, f"{_capital(label)} phải là chuỗi ký tự")
-        return None
-    text = unicodedata.normalize("NFC", value.strip())
-    if len(text) > max_length:
-        row.fail(field, f"{_capital(label)} dài quá {max_length} ký tự")
-    return text
-
-
-def _identifier(row: _Row, field: str, value: object, label: str, required: bool) -> str | None:
-    text = _text(row, field, value, label, ID_MAX, required)
-    if text is not None and not ID_PATTERN.fullmatch(text):
-        row.fail(field, f"{_capital(label)} chỉ được gồm chữ cái không dấu, chữ số và các ký tự . _ -")
-    return text
-
-
-def _count(row: _Row, field: str, value: object, label: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        row.fail(field, f"{_capital(label)} phải là số nguyên không âm")
-        return None
-    if value > MAX_COUNT:
-        row.fail(field, f"{_capital(label)} quá lớn")
-    return value
+    return checks.validate_rows(rows, _QUESTIONS_TABLE)
 
 
 # --- units ------------------------------------------------------------------------------------------------
 
-def _unit(row: _Row, record: Mapping[str, object]) -> Unit | None:
-    unit_id = _identifier(row, "id", record.get("id"), "mã đơn vị", required=True)
-    name = _text(row, "name", record.get("name"), "tên đơn vị", UNIT_NAME_MAX, required=True)
-    parent_id = _identifier(row, "parent_id", record.get("parent_id"), "mã đơn vị cha", required=False)
+def _unit(row: checks.Row, record: Mapping[str, object]) -> Unit | None:
+    unit_id = checks.identifier(row, "id", record.get("id"), "mã đơn vị", required=True)
+    name = checks.text(row, "name", record.get("name"), "tên đơn vị", UNIT_NAME_MAX, required=True)
+    parent_id = checks.identifier(row, "parent_id", record.get("parent_id"), "mã đơn vị cha", required=False)
     kind = _kind(row, record.get("kind"))
-    headcount = _count(row, "headcount", record.get("headcount"), "số cán bộ, công chức")
-    population = _count(row, "population", record.get("population"), "dân số")
+    headcount = checks.count(row, "headcount", record.get("headcount"), "số cán bộ, công chức")
+    population = checks.count(row, "population", record.get("population"), "dân số")
     if parent_id is not None and parent_id == unit_id:
         row.fail("parent_id", "Đơn vị cha không thể là chính đơn vị này")
-    if row.failed:
+    if row.failed or unit_id is None or name is None:
         return None
     return Unit(unit_id, name, parent_id, kind, headcount, population)
 
 
-def _kind(row: _Row, value: object) -> str:
-    if _is_blank(value):
+def _kind(row: checks.Row, value: object) -> str:
+    if checks.is_blank(value):
         return "other"
     kind = value.strip().lower() if isinstance(value, str) else None
     if kind not in UNIT_KINDS:
@@ -257,7 +104,7 @@ def _unit_cell(name: str, text: str) -> object:
         return None
     if name in _COUNT_FIELDS and _DIGITS.fullmatch(text):
         return int(text)
-    return text  # anything else in a count column is reported by _count
+    return text  # anything else in a count column is reported by checks.count
 
 
 # --- questions --------------------------------------------------------------------------------------------
@@ -280,17 +127,17 @@ _TABLE_QUESTIONS = _QuestionSource(
 )
 
 
-def _question(row: _Row, record: Mapping[str, object], source: _QuestionSource) -> QuestionDraft | None:
-    question_id = _identifier(row, "id", record.get("id"), "mã câu hỏi", required=False)
-    text = _text(row, "text", record.get("text"), "nội dung câu hỏi", QUESTION_TEXT_MAX, required=True)
+def _question(row: checks.Row, record: Mapping[str, object], source: _QuestionSource) -> QuestionDraft | None:
+    question_id = checks.identifier(row, "id", record.get("id"), "mã câu hỏi", required=False)
+    text = checks.text(row, "text", record.get("text"), "nội dung câu hỏi", QUESTION_TEXT_MAX, required=True)
     options = _options(row, record.get("options"), source)
     answer = _answer(row, record.get("answer"), options, source)
-    if row.failed:
+    if row.failed or text is None or options is None or answer is None:
         return None
     return QuestionDraft(question_id, text, options, answer)
 
 
-def _options(row: _Row, value: object, source: _QuestionSource) -> tuple[str, ...] | None:
+def _options(row: checks.Row, value: object, source: _QuestionSource) -> tuple[str, ...] | None:
     if value is None:
         row.fail(source.option_field(0), "Thiếu các phương án trả lời")
         return None
@@ -302,15 +149,16 @@ def _options(row: _Row, value: object, source: _QuestionSource) -> tuple[str, ..
         return None
     options = [_option(row, index, option, source) for index, option in enumerate(value)]
     _check_distinct_options(row, options, source)
-    return tuple(options) if None not in options else None
+    present = tuple(option for option in options if option is not None)
+    return present if len(present) == len(options) else None
 
 
-def _option(row: _Row, index: int, value: object, source: _QuestionSource) -> str | None:
+def _option(row: checks.Row, index: int, value: object, source: _QuestionSource) -> str | None:
     label = f"phương án {OPTION_LETTERS[index]}"
-    return _text(row, source.option_field(index), value, label, OPTION_TEXT_MAX, required=True)
+    return checks.text(row, source.option_field(index), value, label, OPTION_TEXT_MAX, required=True)
 
 
-def _check_distinct_options(row: _Row, options: list[str | None], source: _QuestionSource) -> None:
+def _check_distinct_options(row: checks.Row, options: list[str | None], source: _QuestionSource) -> None:
     first_index: dict[str, int] = {}
     for index, option in enumerate(options):
         if option is None:
@@ -324,8 +172,8 @@ def _check_distinct_options(row: _Row, options: list[str | None], source: _Quest
         first_index.setdefault(key, index)
 
 
-def _answer(row: _Row, value: object, options: tuple[str, ...] | None, source: _QuestionSource) -> int | None:
-    if _is_blank(value):
+def _answer(row: checks.Row, value: object, options: tuple[str, ...] | None, source: _QuestionSource) -> int | None:
+    if checks.is_blank(value):
         row.fail("answer", "Thiếu đáp án")
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -360,12 +208,12 @@ def _answer_index(letter: str) -> object:
 
 # --- the four imports -------------------------------------------------------------------------------------
 
-_UNITS_JSON = _JsonImport("units", "danh sách đơn vị", UNIT_FIELDS, "mã đơn vị", _unit)
-_UNITS_TABLE = _TableImport(UNIT_FIELDS, UNIT_REQUIRED_COLUMNS, "mã đơn vị", _unit_record, _unit)
-_QUESTIONS_JSON = _JsonImport(
+_UNITS_JSON = checks.JsonImport("units", "danh sách đơn vị", UNIT_FIELDS, "mã đơn vị", _unit)
+_UNITS_TABLE = checks.TableImport(UNIT_FIELDS, UNIT_REQUIRED_COLUMNS, "mã đơn vị", _unit_record, _unit)
+_QUESTIONS_JSON = checks.JsonImport(
     "questions", "danh sách câu hỏi", QUESTION_FIELDS, "mã câu hỏi", partial(_question, source=_JSON_QUESTIONS)
 )
-_QUESTIONS_TABLE = _TableImport(
+_QUESTIONS_TABLE = checks.TableImport(
     QUESTION_COLUMNS, QUESTION_REQUIRED_COLUMNS, "mã câu hỏi", _question_record,
     partial(_question, source=_TABLE_QUESTIONS),
 )

@@ -25,7 +25,7 @@ _BOM = "\ufeff"
 _CSV_DELIMITERS = (",", ";", "\t")
 # A CSV cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_SHEET_TITLE_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+_SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 _SHEET_TITLE_MAX = 31
 
 Row = tuple[int, dict[str, str]]
@@ -79,7 +79,7 @@ def _header(row: list[str]) -> list[str]:
 def _record(header: list[str], row: list[str]) -> dict[str, str]:
     """Cells under a named column; cells beyond the header or under an empty header cell are dropped."""
     padded = row + [""] * (len(header) - len(row))
-    return {name: cell for name, cell in zip(header, padded) if name}
+    return {name: cell for name, cell in zip(header, padded, strict=False) if name}
 
 
 def _csv_cells(body: bytes) -> Iterator[list[str]]:

@@ -1,18 +1,18 @@
 """Times as the contract writes them: epoch milliseconds inside, ISO 8601 with a zone outside."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # Every stored time lies in this range, so every one can be shown.
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def iso(ms: int | None) -> str | None:
     """Epoch milliseconds as ISO 8601 in UTC with milliseconds (`2021-10-01T00:00:00.000Z`); None stays None."""
     if ms is None:
         return None
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat(timespec="milliseconds").replace(
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds").replace(
         "+00:00", "Z")
 
 

@@ -75,7 +75,7 @@ class UnitTree:
         deepest_first = sorted(self._units, key=lambda uid: len(self._lineages[uid]), reverse=True)
         for uid in deepest_first:
             own = getattr(self._units[uid], field)
-            known = [resolved[c] for c in self._children.get(uid, ()) if resolved[c] is not None]
+            known = [value for c in self._children.get(uid, ()) if (value := resolved[c]) is not None]
             resolved[uid] = own if own is not None else (sum(known) if known else None)
         return resolved
 

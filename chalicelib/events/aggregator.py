@@ -7,10 +7,11 @@ re-batched or half-applied batch leaves every derived value exactly as one deliv
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
 from chalicelib import runtime
 from chalicelib.contest.ranking import ScoredAttempt, live_key
@@ -122,7 +123,7 @@ def _aggregate(records: Iterable, plan) -> list[str]:
 
 
 @tracer.capture_method
-def _handle(event: dict, parse, plan) -> dict:
+def _handle(event: dict, parse, plan) -> PartialItemFailureResponse:
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
     records = event.get("Records", [])
     with processor(records, parse):
@@ -139,9 +140,9 @@ def _handle(event: dict, parse, plan) -> dict:
     return response
 
 
-def handle_attempts(event: dict) -> dict:
+def handle_attempts(event: dict) -> PartialItemFailureResponse:
     return _handle(event, _accepted, _plan_attempts)
 
 
-def handle_registrations(event: dict) -> dict:
+def handle_registrations(event: dict) -> PartialItemFailureResponse:
     return _handle(event, _registered, _plan_registrations)

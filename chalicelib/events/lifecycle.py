@@ -27,10 +27,10 @@ def tick(now: int | None = None) -> dict:
             if round_store.set_status(round_.id, "closed", ("scheduled", "open")):
                 closed.append(round_.id)
                 metrics_count("RoundsClosed")
-        elif round_.status == "scheduled" and round_.opens_at <= now < round_.closes_at:
-            if round_store.set_status(round_.id, "open", ("scheduled",)):
-                opened.append(round_.id)
-                metrics_count("RoundsOpened")
+        elif (round_.status == "scheduled" and round_.opens_at <= now < round_.closes_at
+              and round_store.set_status(round_.id, "open", ("scheduled",))):
+            opened.append(round_.id)
+            metrics_count("RoundsOpened")
     if opened or closed:
         logger.info("rounds moved", extra={"opened": opened, "closed": closed})
     return {"opened": opened, "closed": closed}

@@ -8,8 +8,9 @@ A stream handler names its table through its stream ARN: app.py's placeholder ca
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Union
+from typing import ClassVar
 
 _STREAM_ARN = re.compile(r"^arn:aws[\w-]*:dynamodb:[^:]*:[^:]*:table/(?P<table>[^/]+)/stream/")
 
@@ -36,7 +37,7 @@ class ScheduleSource:
     kind: ClassVar[str] = "schedule"
 
 
-EventSource = Union[StreamSource, ScheduleSource]
+EventSource = StreamSource | ScheduleSource
 
 
 def stream_table(stream_arn: str, tables: Iterable[str]) -> str:

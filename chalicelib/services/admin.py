@@ -28,8 +28,9 @@ from chalicelib.store import units as unit_store
 def login(body: dict) -> dict:
     clean = validate(body, {"username": (text(1, 64), True), "password": (text(1, 128), True)})
     organizer = organizer_store.get(clean["username"])
-    if not check_password(f"admin:{clean['username']}", clean["password"],
-                          organizer.password_hash if organizer else None):
+    matched = check_password(f"admin:{clean['username']}", clean["password"],
+                             organizer.password_hash if organizer else None)
+    if not matched or organizer is None:
         raise errors.Unauthorized("bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
     return {"token": auth.issue_token(organizer.username, auth.ORGANIZER, runtime.now_ms())}
 
@@ -82,7 +83,7 @@ def import_units(upload: Upload) -> dict:
 def _bank_question(draft: imports.QuestionDraft) -> BankQuestion:
     option_ids = [uuid.uuid4().hex[:8] for _ in draft.options]
     return BankQuestion(draft.id or uuid.uuid4().hex[:12], draft.text,
-                        tuple(zip(option_ids, draft.options)), option_ids[draft.answer])
+                        tuple(zip(option_ids, draft.options, strict=True)), option_ids[draft.answer])
 
 
 def import_questions(upload: Upload, round_id: str) -> dict:

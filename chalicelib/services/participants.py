@@ -110,7 +110,8 @@ def login(body: dict) -> dict:
     clean = validate(body, {"phone": (_phone, True), "password": (_password_any, True)})
     phone = clean["phone"]
     participant = participant_store.find_by_phone(phone)
-    if not check_password(phone, clean["password"], participant.password_hash if participant else None):
+    matched = check_password(phone, clean["password"], participant.password_hash if participant else None)
+    if not matched or participant is None:
         raise errors.Unauthorized("bad_credentials", "Số điện thoại hoặc mật khẩu không đúng.")
     return _signed_in(participant, runtime.now_ms())
 

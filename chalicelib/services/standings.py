@@ -1,6 +1,7 @@
 """The read models: live (or, once finalized, final) leaderboard, unit table and totals."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 
 from chalicelib import config, runtime
@@ -35,7 +36,7 @@ def _standing(rank: int, attempt: dict, display_name: str, unit_names: dict, fin
     }
 
 
-def leaderboard(round_id: str, query: dict) -> dict:
+def leaderboard(round_id: str, query: Mapping[str, str]) -> dict:
     round_ = round_or_404(round_id)
     limit = query_integer(query, "limit", 1, 100, default=20)
     category = query_choice(query, "category", CATEGORIES)

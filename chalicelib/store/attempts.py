@@ -3,7 +3,7 @@ Items are mapped to the domain's `Attempt` and `Entry` here, and nowhere else.""
 from __future__ import annotations
 
 import zlib
-from typing import Iterator
+from collections.abc import Iterator
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -33,7 +33,7 @@ def _to_attempt(item: AttemptModel) -> Attempt:
         id=item.attempt_id, participant_id=item.participant_id, round_id=item.round_id, unit_id=item.unit_id,
         category=item.category, display_name=item.display_name, started_at=int(item.started_at),
         deadline=int(item.deadline), accept_until=int(item.accept_until), bank_version=item.bank_version,
-        questions=tuple(DrawnQuestion(q.id, tuple(q.option_ids)) for q in item.questions or ()),
+        questions=tuple(DrawnQuestion(q.id, tuple(str(o) for o in q.option_ids)) for q in item.questions or ()),
         total=int(item.total), status=item.status, answers=item.answers, correct=_number(item.correct),
         prediction=_number(item.prediction), duration_ms=_number(item.duration_ms),
         submitted_at=_number(item.submitted_at))
@@ -107,14 +107,15 @@ def get(attempt_id: str) -> Attempt | None:
 
 def submit(submitted: Attempt, now: int) -> bool:
     """The one conditional write of a submission; False when the attempt is no longer open for it."""
+    result = submitted.scored()
     try:
         AttemptModel(submitted.id).update(actions=[
             AttemptModel.status.set("submitted"),
             AttemptModel.answers.set(submitted.answers),
-            AttemptModel.correct.set(submitted.correct),
-            AttemptModel.prediction.set(submitted.prediction),
-            AttemptModel.duration_ms.set(submitted.duration_ms),
-            AttemptModel.submitted_at.set(submitted.submitted_at),
+            AttemptModel.correct.set(result.correct),
+            AttemptModel.prediction.set(result.prediction),
+            AttemptModel.duration_ms.set(result.duration_ms),
+            AttemptModel.submitted_at.set(result.submitted_at),
             AttemptModel.round_shard.set(round_shard(submitted.round_id, submitted.id)),
         ], condition=(AttemptModel.status == "in_progress") & (AttemptModel.accept_until >= now))
     except UpdateError as error:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -66,7 +66,7 @@ def register(participant: Participant, tries: int = 4) -> None:
             return
         except TransactWriteError as error:
             reasons = reason_codes(error)
-            for (field, _), reason in zip(claims, reasons[1:]):
+            for (field, _), reason in zip(claims, reasons[1:], strict=False):
                 if reason == "ConditionalCheckFailed":
                     raise AlreadyClaimed(field) from error
             conflicted = "TransactionConflict" in reasons
@@ -118,8 +118,8 @@ def login_failures(phone: str, now_s: int) -> int:
 
 def record_login_failure(phone: str, now_s: int, window_s: int) -> None:
     """Counts a failure atomically; a window that has passed starts again at one."""
-    fresh = datetime.fromtimestamp(now_s + window_s, tz=timezone.utc)
-    expired = datetime.fromtimestamp(now_s, tz=timezone.utc)
+    fresh = datetime.fromtimestamp(now_s + window_s, tz=UTC)
+    expired = datetime.fromtimestamp(now_s, tz=UTC)
     guard = GuardModel(_login_key(phone))
     try:
         guard.update(

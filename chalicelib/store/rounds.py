@@ -6,6 +6,7 @@ import uuid
 from dataclasses import asdict
 
 from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib import config
 from chalicelib.contest.attempts import BankQuestion
@@ -103,12 +104,15 @@ def update_round(round_id: str, changes: dict, now: int, touches_rules: bool) ->
             raise RoundClosed(round_id) from error
         raise RoundStarted(round_id) from error
     _rounds_cache.clear()
-    return get_round(round_id, fresh=True)
+    updated = get_round(round_id, fresh=True)
+    if updated is None:
+        raise RoundMissing(round_id)
+    return updated
 
 
 def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra: dict | None = None) -> bool:
     """Moves a round to `status` if it is in one of `allowed_from`; False if another run got there first."""
-    actions = [RoundModel.status.set(status)]
+    actions: list[Action] = [RoundModel.status.set(status)]
     actions += [getattr(RoundModel, name).set(value) for name, value in (extra or {}).items()]
     try:
         RoundModel(round_id).update(
@@ -123,14 +127,17 @@ def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra:
     return True
 
 
-def close_round(round_id: str, now: int) -> Round | None:
+def close_round(round_id: str, now: int) -> Round:
     """Closes now (idempotent): status `closed`, and the window ends no later than now."""
     current = get_round(round_id, fresh=True)
     if current is None:
-        return None
+        raise RoundMissing(round_id)
     if current.status in ("scheduled", "open"):
         set_status(round_id, "closed", ("scheduled", "open"), {"closes_at": min(current.closes_at, now)})
-    return get_round(round_id, fresh=True)
+    closed = get_round(round_id, fresh=True)
+    if closed is None:
+        raise RoundMissing(round_id)
+    return closed
 
 
 def replace_bank(round_id: str, questions: list[BankQuestion], now: int) -> int:

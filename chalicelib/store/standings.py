@@ -6,11 +6,13 @@ from __future__ import annotations
 import random
 import zlib
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from heapq import merge
 from itertools import islice
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.contest.ranking import ScoredAttempt
@@ -66,7 +68,7 @@ class Contention(Exception):
 
 def hour_key(epoch_ms: int) -> str:
     """The counter key (in the HOURS scope) of the UTC hour a submission arrived in."""
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H")
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H")
 
 
 def round_key(round_id: str) -> str:
@@ -123,7 +125,7 @@ def apply(chunk: ChunkWrite, now_ms: int, slot: int | None = None) -> None:
     """One transaction for the chunk, its counters added in `slot` (a random one unless given).
     Raises AlreadyApplied or Contention; nothing is written then."""
     slot = random.randrange(COUNTER_SLOTS) if slot is None else slot
-    expires = datetime.fromtimestamp(now_ms / 1000 + MARKER_SECONDS, tz=timezone.utc)
+    expires = datetime.fromtimestamp(now_ms / 1000 + MARKER_SECONDS, tz=UTC)
     try:
         with TransactWrite(connection=connection()) as tx:
             for event_id in chunk.event_ids:
@@ -141,7 +143,7 @@ def apply(chunk: ChunkWrite, now_ms: int, slot: int | None = None) -> None:
                 actions.append(StandingModel.updated_at.set(now_ms))
                 tx.update(StandingModel(f"tally#{scope}#{slot}", key), actions=actions)
     except TransactWriteError as error:
-        replayed = {event_id for event_id, reason in zip(chunk.event_ids, reason_codes(error))
+        replayed = {event_id for event_id, reason in zip(chunk.event_ids, reason_codes(error), strict=False)
                     if reason == "ConditionalCheckFailed"}
         if replayed:
             raise AlreadyApplied(replayed) from error
@@ -166,6 +168,7 @@ def counters(scope: str) -> tuple[dict[str, dict[str, int]], int | None]:
 
 def top(round_id: str, category: str | None, limit: int) -> list[Best]:
     """The live top `limit` of a round: TOP_SHARDS index queries of at most `limit` items, merged."""
+    index: GlobalSecondaryIndex
     if category:
         index, prefix = StandingModel.rank_category_index, f"{round_id}#{category}#"
     else:
@@ -180,6 +183,6 @@ def save_final(round_id: str, part: str, data: object) -> None:
     StandingModel(f"final#{round_id}", part, data=data).save()
 
 
-def load_final(round_id: str, part: str) -> object | None:
+def load_final(round_id: str, part: str) -> Any:
     item = get_or_none(StandingModel, f"final#{round_id}", part, consistent=False)
     return None if item is None else item.data

@@ -7,9 +7,9 @@ import contextlib
 import io
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from unittest import mock
 
 from infra.template.inputs import CODE_DIR
@@ -82,7 +82,7 @@ def emitted_metrics(service: str | None, code_dir: Path = CODE_DIR) -> list[Emit
     for name, unit in observability.METRICS.items():
         sets = sorted({dims for n, dims in calls if n == name}, key=sorted) or [frozenset()]
         for extra in sets:
-            for doc in emf_lines(name, {k: "x" for k in sorted(extra)}, service):
+            for doc in emf_lines(name, dict.fromkeys(sorted(extra), "x"), service):
                 for directive in doc["_aws"]["CloudWatchMetrics"]:
                     for dimension_set in directive["Dimensions"]:
                         fixed = tuple(sorted((k, doc[k]) for k in dimension_set if k not in extra))

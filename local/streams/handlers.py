@@ -1,8 +1,9 @@
 """Finding the handlers: the app's DynamoDB stream handlers, each mapped to its local table."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from chalicelib.events.sources import StreamSource, event_sources
 

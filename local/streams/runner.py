@@ -31,13 +31,13 @@ class StreamRunner:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._progress = threading.Condition()
-        self._started = {name: 0 for name in self.workers}   # cycles begun, per worker
-        self._ok = {name: 0 for name in self.workers}        # number of the last cycle that ended well
+        self._started = dict.fromkeys(self.workers, 0)   # cycles begun, per worker
+        self._ok = dict.fromkeys(self.workers, 0)        # number of the last cycle that ended well
 
     def describe(self) -> list[str]:
         return [f"{m.name} ← {m.table} (batch {m.batch_size})" for m in self.mappings]
 
-    def start(self) -> "StreamRunner":
+    def start(self) -> StreamRunner:
         self._stop.clear()
         for name, worker in self.workers.items():
             thread = threading.Thread(target=self._loop, args=(name, worker), name=f"stream-{name}", daemon=True)

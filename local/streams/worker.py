@@ -6,8 +6,9 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from chalicelib.events.stream_records import lambda_record
 from local.streams.checkpoints import Checkpoints

@@ -93,7 +93,7 @@ def options_carry_nothing_but_id_and_text_and_are_shuffled(replies, bank):
     bank_order = 0
     shown = 0
     for reply in replies:
-        for path, key, value in walk(reply.body):
+        for _path, key, value in walk(reply.body):
             if key == "questions" and isinstance(value, list):
                 for question in value:
                     assert set(question) == {"id", "text", "options"}

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, dump
+from tests.browser.test_narrow import real_sized
 from tests.browser.test_participant import feed_streams, open_round
 
 pytestmark = pytest.mark.skipif(not os.environ.get("SCREENSHOTS"), reason="only for `make screenshots`")
@@ -26,33 +27,47 @@ def phone_and_desktop(browser):
 
 
 def test_screenshots(live_contest, browser):
-    open_round(live_contest)
-    token, participant = live_contest.register(name="Nguyễn Văn An")
-    for i in range(3):
-        t, _ = live_contest.register(name=f"Người thi số {i}", unit_id="dong-hoi-hai-dinh", category="citizen")
-        live_contest.submit(t, live_contest.start(t), right=i + 2)
+    real_sized(live_contest, 30)
+    token, participant = live_contest.register(name="Nguyễn Thị Phương Thảo", unit_id="dong-hoi-hai-dinh")
+    for right in (4, 8):
+        live_contest.submit(token, live_contest.start(token), right=right, prediction=120)
     feed_streams()
     base = live_contest.base
     for width, page in phone_and_desktop(browser):
+        def shot(name):
+            page.screenshot(path=os.path.join(OUT, f"{name}-{width}.png"), full_page=True)
         pages = [("trang-chu", "/#/", "[data-round] .countdown"), ("dang-ky", "/#/dang-ky", "#unit-list li"),
-                 ("dang-nhap", "/#/dang-nhap", "form"), ("xep-hang", "/#/xep-hang/dot-1", "table"),
-                 ("don-vi", "/#/don-vi/dot-1", "table")]
+                 ("dang-nhap", "/#/dang-nhap", "form"), ("xep-hang", "/#/xep-hang/dot-1", "table")]
         for name, path, ready in pages:
             page.goto(base + path)
             page.wait_for_selector(ready)
-            page.screenshot(path=os.path.join(OUT, f"{name}-{width}.png"), full_page=True)
-        page.evaluate("t => localStorage.setItem('cuocthi.token', t)", token)
+            shot(name)
+        page.locator("table.leaderboard .rowtoggle").nth(1).click()
+        shot("xep-hang-chi-tiet")
+        page.goto(base + "/#/don-vi/dot-1")
+        page.locator("tr[data-unit='dong-hoi'] .branch").click()
+        page.locator("tr[data-unit='dong-hoi-hai-dinh'] .rowtoggle").click()
+        shot("don-vi")
+        page.fill("#unit-search", "quang")
+        shot("don-vi-tim")
+        page.evaluate("([t, p]) => { localStorage.setItem('cuocthi.token', t); localStorage.setItem('cuocthi.participant', p); }",
+                      [token, dump({"id": participant["id"], "full_name": participant["full_name"]})])
         page.goto(base + "/#/thi/dot-1")
+        page.wait_for_selector("#start")
+        shot("bat-dau")
+        page.locator("#start").click()
         page.wait_for_selector("#submit")
         page.locator(".question[data-question] input[type=radio]").first.check()
-        page.screenshot(path=os.path.join(OUT, f"bai-thi-{width}.png"), full_page=True)
+        page.locator("#submit").click()  # no prediction yet: the page says so
+        shot("bai-thi")
+        page.fill("#f-prediction", "1250")
         page.locator("#submit").click()
         page.locator("#submit").click()
         page.wait_for_selector("#score")
-        page.screenshot(path=os.path.join(OUT, f"ket-qua-{width}.png"), full_page=True)
+        shot("ket-qua")
         page.goto(base + "/#/bai-thi-cua-toi")
         page.wait_for_selector("[data-my-round] table")
-        page.screenshot(path=os.path.join(OUT, f"bai-thi-cua-toi-{width}.png"), full_page=True)
+        shot("bai-thi-cua-toi")
         page.evaluate("localStorage.clear()")
 
 
@@ -82,7 +97,7 @@ def test_organizer_screenshots(live_contest, browser, monkeypatch):
     base = live_contest.base
     for width, page in phone_and_desktop(browser):
 
-        def shot(name, *selectors):
+        def shot(name, *selectors, page=page, width=width):
             for selector in selectors:
                 page.wait_for_selector(selector)
             page.wait_for_load_state("networkidle")

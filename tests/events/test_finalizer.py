@@ -6,7 +6,8 @@ import itertools
 
 import boto3
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 from openpyxl import load_workbook
 
@@ -119,7 +120,7 @@ def test_result_files_equal_independent_recomputation(moto_aws, people, target):
         assert [int(row[0]) for row in parsed] == list(range(1, len(ranking) + 1))
         assert [int(row[9]) for row in parsed] == [abs(r["pred"] - truth) for r in ranking]
         for category in ("official", "citizen"):
-            ranks = [int(row[1]) for row, r in zip(parsed, ranking) if r["cat"] == category]
+            ranks = [int(row[1]) for row, r in zip(parsed, ranking, strict=True) if r["cat"] == category]
             assert ranks == list(range(1, len(ranks) + 1))
     for parsed in _files(moto_aws, round_id, "units"):
         got = {row[1]: (int(row[3]), int(row[4]), int(row[5]), int(row[6])) for row in parsed}

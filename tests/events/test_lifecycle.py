@@ -1,7 +1,6 @@
 """Opening, closing and finalizing with an injected clock; the final standings after finalization."""
 import threading
 
-
 from app import aggregate_attempts, finalize_rounds, tick_rounds
 from chalicelib.events import lifecycle
 from chalicelib.store import rounds as round_store

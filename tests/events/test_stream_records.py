@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from chalice.app import DynamoDBEvent
 
 from chalicelib.events.stream_records import epoch_seconds, lambda_record
 
 ARN = "arn:aws:dynamodb:ap-southeast-1:123456789012:table/cuocthi-prod-attempts/stream/2026-01-01T00:00:00.000"
-CREATED = datetime(2026, 1, 1, 7, 30, tzinfo=timezone.utc)
+CREATED = datetime(2026, 1, 1, 7, 30, tzinfo=UTC)
 
 
 def boto3_record(**dynamodb) -> dict:

@@ -6,7 +6,7 @@ import importlib.util
 import io
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -27,7 +27,7 @@ SHARD = "shardId-00000001-aaaa"
 
 def record(seq: int) -> dict:
     return {"eventID": f"e{seq}", "eventName": "MODIFY", "eventSource": "aws:dynamodb", "awsRegion": "ap-southeast-1",
-            "dynamodb": {"ApproximateCreationDateTime": datetime(2026, 1, 1, tzinfo=timezone.utc),
+            "dynamodb": {"ApproximateCreationDateTime": datetime(2026, 1, 1, tzinfo=UTC),
                          "Keys": {"attempt_id": {"S": f"a{seq}"}}, "NewImage": {"attempt_id": {"S": f"a{seq}"}},
                          "SequenceNumber": str(seq), "SizeBytes": 10, "StreamViewType": "NEW_IMAGE"}}
 

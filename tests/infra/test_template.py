@@ -177,6 +177,13 @@ def test_api_stage_is_throttled_and_traced(package):
     assert props["Name"] == {"Fn::Sub": "${AWS::StackName}"}
 
 
+def test_api_gateway_passes_compressed_pages_as_bytes(package):
+    # The app gzips pages and scripts (base64 in the Lambda answer); API Gateway turns them back into bytes only
+    # for requests whose first Accept type is a binary media type, and browsers ask for scripts with */*.
+    body = package.resources["RestAPI"]["Properties"]["DefinitionBody"]
+    assert body["x-amazon-apigateway-binary-media-types"] == ["*/*"]
+
+
 # --- alarms -------------------------------------------------------------------------------------------------
 
 def _normal(value):
@@ -250,7 +257,7 @@ def plotted(package) -> list[tuple[str, str, frozenset[str], dict[str, str]]]:
                 continue
             plain = [x for x in row if not isinstance(x, dict)]
             namespace, metric, pairs = plain[0], plain[1], plain[2:]
-            values = dict(zip(pairs[::2], pairs[1::2]))
+            values = dict(zip(pairs[::2], pairs[1::2], strict=True))
             series.append((namespace, metric, frozenset(values), values))
     return series
 
@@ -340,7 +347,7 @@ def test_bundle_carries_the_runtime_dependencies(package):
 
 def test_the_runbook_covers_every_alarm(package):
     operations = (ROOT / "README.md").read_text().split("## Operations", 1)[1]
-    for lid, alarm in package.of_type("AWS::CloudWatch::Alarm").items():
+    for _lid, alarm in package.of_type("AWS::CloudWatch::Alarm").items():
         suffix = alarm["Properties"]["AlarmName"]["Fn::Sub"].removeprefix("${AWS::StackName}-")
         assert f"`{suffix}`" in operations, f"README, Operations: say what {suffix} means and what to do"
 

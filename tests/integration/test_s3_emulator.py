@@ -91,6 +91,6 @@ def test_an_object_answered_for_survives_a_sigkill_right_after(tmp_path):
         s3 = app_client(again.endpoint)
         for n in range(5):
             assert s3.get_object(Bucket="kept", Key=f"results/dot-1/file-{n}.bin")["Body"].read() == body
-        assert not [p for p in directory.rglob("*.partial")]
+        assert not list(directory.rglob("*.partial"))
     finally:
         again.stop()

@@ -110,7 +110,7 @@ def test_a_partial_batch_failure_retries_from_the_first_failed_record(local_tabl
     def handle(event):
         keys = keys_of(event)
         calls.append(keys)
-        for record, key in zip(event.to_dict()["Records"], keys):
+        for record, key in zip(event.to_dict()["Records"], keys, strict=True):
             if failures.get(key):
                 failures[key] -= 1
                 return {"batchItemFailures": [{"itemIdentifier": record["dynamodb"]["SequenceNumber"]}]}

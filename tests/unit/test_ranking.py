@@ -22,15 +22,15 @@ from chalicelib.contest.ranking import (
 
 
 def attempt(attempt_id: str = "a1", participant_id: str = "p1", **fields: object) -> ScoredAttempt:
-    defaults = dict(
-        unit_id="u1",
-        category="official",
-        correct=10,
-        total=20,
-        duration_ms=60_000,
-        submitted_at=1_000,
-        prediction=100,
-    )
+    defaults = {
+        "unit_id": "u1",
+        "category": "official",
+        "correct": 10,
+        "total": 20,
+        "duration_ms": 60_000,
+        "submitted_at": 1_000,
+        "prediction": 100,
+    }
     return ScoredAttempt(attempt_id, participant_id, **{**defaults, **fields})
 
 
@@ -205,7 +205,7 @@ def contests(draw) -> list[ScoredAttempt]:
             total=3,
             **row,
         )
-        for attempt_id, row in zip(ids, rows)
+        for attempt_id, row in zip(ids, rows, strict=True)
     ]
 
 

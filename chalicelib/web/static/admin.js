@@ -50,17 +50,8 @@
   function badge(status) { return el("span", {class: "badge " + status, text: STATUS[status] || status}); }
   function field(id, label, input, hint) { return C.field(id, label, input, hint, true); }
   function showFieldErrors(form, body) {
-    form.querySelectorAll(".err").forEach(function (node) { node.textContent = ""; });
-    form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
-    var fields = (body && body.error && body.error.fields) || {};
-    var first = null;
-    Object.keys(fields).forEach(function (name) {
-      var err = form.querySelector("#err-" + name);
-      var input = form.querySelector("#f-" + name);
-      if (err) err.textContent = fields[name];
-      if (input) { input.setAttribute("aria-invalid", "true"); first = first || input; }
-    });
-    if (first) first.focus();
+    var shown = C.showFieldErrors(form, (body && body.error && body.error.fields) || {});
+    if (shown.first) shown.first.focus();
   }
   function table(head, rows, attrs) {
     return el("div", {class: "tablewrap"}, el("table", attrs || null,

@@ -5,7 +5,6 @@
   var TOKEN_KEY = "cuocthi.token";
   var USER_KEY = "cuocthi.participant";
   var ANSWERS_PREFIX = "cuocthi.answers.";
-  var TZ = "Asia/Ho_Chi_Minh";
   var app = document.getElementById("app");
   var routeSeq = 0;
   var clockSkew = 0; // server time − local time, in ms (from the Date header)
@@ -17,14 +16,27 @@
     deadline_passed: "Đã quá thời hạn nộp bài; bài thi này không được chấp nhận.",
     invalid: "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra lại.",
     round_not_found: "Không tìm thấy đợt thi.",
+    attempt_not_found: "Không tìm thấy bài thi.",
     not_found: "Không tìm thấy.",
     unauthorized: "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.",
     bad_credentials: "Số điện thoại hoặc mật khẩu không đúng.",
     too_many_attempts: "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
     phone_taken: "Số điện thoại này đã được đăng ký.",
     id_number_taken: "Số CCCD này đã được đăng ký.",
+    disqualified: "Tài khoản của bạn đã bị ban tổ chức loại khỏi cuộc thi nên không thể làm bài.",
     payload_too_large: "Dữ liệu gửi lên quá lớn.",
     attempt_conflict: "Hệ thống đang bận, vui lòng tải lại trang để thử lại."
+  };
+  // The registration form's own words for each field the server may refuse (its texts are not all meant for people).
+  var FIELD_MESSAGES = {
+    full_name: "Họ và tên phải có từ 2 đến 100 ký tự.",
+    phone: "Số điện thoại di động không hợp lệ (ví dụ: 0912 345 678).",
+    password: "Mật khẩu phải có từ 8 đến 128 ký tự.",
+    category: "Vui lòng chọn đối tượng.",
+    unit_id: "Đơn vị đã chọn không còn trong danh sách, vui lòng chọn lại.",
+    birth_year: "Năm sinh không hợp lệ.",
+    id_number: "Số CCCD phải gồm đúng 12 chữ số.",
+    email: "Địa chỉ email không hợp lệ."
   };
   var STATUS = {scheduled: "Sắp mở", open: "Đang mở", closed: "Đã kết thúc", finalized: "Đã công bố kết quả"};
   var ATTEMPT_STATUS = {in_progress: "Đang làm", submitted: "Đã nộp", expired: "Quá hạn, không được tính"};
@@ -32,8 +44,8 @@
   var CATEGORY_SHORT = {official: "CBCCVC", citizen: "Nhân dân"};
 
   // --- small helpers (shared ones in common.js) ------------------------------------------------------------
-  var C = window.CuocThi, el = C.el, add = C.add, clear = C.clear, alertBox = C.alertBox, pad = C.pad;
-  var fmtInt = C.fmtInt, fmtRate = C.fmtRate, fmtTime = C.fmtTime, message = C.messages(REFUSALS);
+  var C = window.CuocThi, el = C.el, add = C.add, clear = C.clear, alertBox = C.alertBox, pad = C.pad, fold = C.fold;
+  var field = C.field, fmtInt = C.fmtInt, fmtRate = C.fmtRate, fmtTime = C.fmtTime, message = C.messages(REFUSALS);
   var timers = C.timers(), every = timers.every, later = timers.later, stopTimers = timers.stop;
   function render() { C.render(app, [].slice.call(arguments)); }
   function fmtDuration(ms) {
@@ -41,13 +53,27 @@
     var s = Math.floor(ms / 1000), m = Math.floor(s / 60);
     return m + " phút " + (s % 60) + " giây";
   }
+  function fmtClock(ms) { // "12:05": minutes and seconds, for narrow table cells
+    if (ms === null || ms === undefined) return "–";
+    var s = Math.floor(ms / 1000);
+    return Math.floor(s / 60) + ":" + pad(s % 60);
+  }
   function fmtLeft(ms) {
     if (ms < 0) ms = 0;
     var s = Math.floor(ms / 1000), d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600),
       m = Math.floor(s % 3600 / 60), sec = s % 60;
     return (d ? d + " ngày " : "") + pad(h) + ":" + pad(m) + ":" + pad(sec);
   }
+  function fmtDecimal(x) { return x === null || x === undefined ? "–" : (Math.round(x * 100) / 100).toString().replace(".", ","); }
   function now() { return Date.now() + clockSkew; }
+  function enc(s) { return encodeURIComponent(s); }
+  function actions() { return el("div", {class: "actions"}, [].slice.call(arguments)); }
+  function homeLink() { return el("a", {class: "btn secondary", href: "#/", text: "Về trang chủ"}); }
+  // A page title with the round it belongs to on a line of its own.
+  function title(text, round) {
+    document.title = text + (round ? " – " + round.name : "");
+    return el("h1", null, text, round ? el("span", {class: "round-name", text: round.name}) : null);
+  }
 
   // --- session -------------------------------------------------------------------------------------------
   function token() { try { return localStorage.getItem(TOKEN_KEY) || sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } }
@@ -74,6 +100,19 @@
     },
     onNetworkError: function () { throw new NetworkError(); }
   });
+  // The contest (name, rounds) changes rarely: pages other than home reuse it for half a minute.
+  var contestCache = null;
+  function loadContest(fresh) {
+    if (fresh || !contestCache || Date.now() - contestCache.at > 30000) {
+      var reply = api("GET", "/api/contest");
+      contestCache = {at: Date.now(), reply: reply};
+      reply.then(function (r) { if (r.status !== 200) contestCache = null; }, function () { contestCache = null; });
+    }
+    return contestCache.reply;
+  }
+  function roundOf(contest, id) {
+    return ((contest && contest.rounds) || []).filter(function (r) { return r.id === id; })[0] || null;
+  }
 
   // --- navigation ----------------------------------------------------------------------------------------
   function drawNav() {
@@ -122,7 +161,11 @@
     render(alertBox(err instanceof NetworkError ? "Không kết nối được máy chủ. Vui lòng kiểm tra mạng và tải lại trang."
       : "Đã có lỗi xảy ra, vui lòng thử lại."), el("a", {href: "#/", text: "Về trang chủ"}));
   }
-  function enc(s) { return encodeURIComponent(s); }
+  // Runs `show` with the replies of several requests once they all came, if the page is still the same one.
+  function whenLoaded(seq, requests, show) {
+    Promise.all(requests).then(function (replies) { if (current(seq)) show.apply(null, replies); },
+      function (e) { if (current(seq)) failed(e); });
+  }
 
   // --- home ----------------------------------------------------------------------------------------------
   function statsText(s) {
@@ -137,8 +180,7 @@
         if (r.status === 200 && r.body) statsLine.textContent = statsText(r.body);
       }, function () {});
     }
-    api("GET", "/api/contest").then(function (r) {
-      if (!current(seq)) return;
+    whenLoaded(seq, [loadContest(true)], function (r) {
       if (r.status !== 200) return render(alertBox(message(r.body)));
       var c = r.body;
       document.title = c.name;
@@ -149,16 +191,15 @@
         var mine = el("div", {class: "mine", "aria-live": "polite"});
         countdowns.push([cd, round]);
         mineSlots[round.id] = {node: mine, round: round};
-        var actions = el("div", {class: "actions"});
-        if (round.status === "open") add(actions, el("a", {class: "btn", href: "#/thi/" + enc(round.id), text: "Vào thi"}));
-        add(actions, el("a", {class: "btn secondary", href: "#/xep-hang/" + enc(round.id), text: "Bảng xếp hạng"}));
-        add(actions, el("a", {class: "btn secondary", href: "#/don-vi/" + enc(round.id), text: "Kết quả theo đơn vị"}));
         add(list, el("li", {class: "card round", "data-round": round.id},
           el("h3", null, round.name + " ", el("span", {class: "badge " + round.status, text: STATUS[round.status] || round.status})),
           el("div", {class: "muted", text: "Từ " + fmtTime(round.opens_at) + " đến " + fmtTime(round.closes_at)}),
           el("div", {text: round.questions_per_attempt + " câu hỏi, " + Math.round(round.time_limit_seconds / 60) +
-            " phút mỗi lượt" + (round.max_attempts ? ", tối đa " + round.max_attempts + " lượt" : "")}),
-          cd, mine, actions));
+            " phút mỗi lượt" + (round.max_attempts ? ", tối đa " + round.max_attempts + " lượt" : ", không giới hạn số lượt")}),
+          cd, mine,
+          actions(round.status === "open" ? el("a", {class: "btn", href: "#/thi/" + enc(round.id), text: "Vào thi"}) : null,
+            el("a", {class: "btn secondary", href: "#/xep-hang/" + enc(round.id), text: "Bảng xếp hạng"}),
+            el("a", {class: "btn secondary", href: "#/don-vi/" + enc(round.id), text: "Kết quả theo đơn vị"}))));
       });
       function tick() {
         countdowns.forEach(function (pair) {
@@ -179,7 +220,7 @@
       loadStats();
       every(30000, loadStats);
       if (token()) loadMine(seq, mineSlots);
-    }, function (e) { if (current(seq)) failed(e); });
+    });
   }
 
   function loadMine(seq, slots) {
@@ -199,71 +240,89 @@
     }, function () {});
   }
 
-  // --- forms ---------------------------------------------------------------------------------------------
-  var field = C.field;
-  function showFieldErrors(form, fields) {
-    form.querySelectorAll(".err").forEach(function (e) { e.textContent = ""; });
-    var extra = [];
-    Object.keys(fields || {}).forEach(function (name) {
-      var slot = form.querySelector("#err-" + CSS.escape(name));
-      if (slot) slot.textContent = fields[name]; else extra.push(name + ": " + fields[name]);
-    });
-    return extra;
-  }
-
-  function unitPicker(units) {
-    var byParent = {}, byId = {};
+  // --- registration and login ----------------------------------------------------------------------------
+  // The units in tree order (each after its parent, siblings by name), with their depth and full path.
+  function unitTreeOrder(units) {
+    var byParent = {}, byId = {}, ordered = [], seen = {};
     units.forEach(function (u) { byId[u.id] = u; (byParent[u.parent_id || ""] = byParent[u.parent_id || ""] || []).push(u); });
     Object.keys(byParent).forEach(function (k) { byParent[k].sort(function (a, b) { return a.name.localeCompare(b.name, "vi"); }); });
-    var ordered = [];
-    (function walk(parent, depth, seen) {
-      (byParent[parent] || []).forEach(function (u) {
-        if (seen[u.id]) return;
-        seen[u.id] = true;
-        ordered.push({unit: u, depth: depth});
-        walk(u.id, depth + 1, seen);
-      });
-    })("", 0, {});
-    units.forEach(function (u) { if (!ordered.some(function (o) { return o.unit.id === u.id; })) ordered.push({unit: u, depth: 0}); });
     function path(u) {
       var names = [], guard = 0;
       while (u && guard++ < 20) { names.unshift(u.name); u = byId[u.parent_id]; }
       return names.join(" › ");
     }
-    function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase(); }
-    var hidden = el("input", {type: "hidden", value: ""});
-    var search = el("input", {type: "search", placeholder: "Gõ để tìm đơn vị (ví dụ: Đồng Hới)", autocomplete: "off",
-      role: "combobox", "aria-controls": "unit-list", "aria-expanded": "true"});
+    (function walk(parent, depth) {
+      (byParent[parent] || []).forEach(function (u) {
+        if (seen[u.id]) return;
+        seen[u.id] = true;
+        ordered.push({unit: u, depth: depth, path: path(u)});
+        walk(u.id, depth + 1);
+      });
+    })("", 0);
+    units.forEach(function (u) { if (!seen[u.id]) ordered.push({unit: u, depth: 0, path: path(u)}); }); // parent unknown
+    return ordered;
+  }
+
+  // The unit picker: one tab stop. A combobox (the search box) owns a listbox of units; arrow keys move the active
+  // option (aria-activedescendant), Enter or a tap chooses it. Enter never submits the form.
+  function unitPicker(units) {
+    var ordered = unitTreeOrder(units), shown = [], active = -1, chosenId = "";
+    var search = el("input", {type: "text", role: "combobox", autocomplete: "off", "aria-autocomplete": "list",
+      "aria-expanded": "true", "aria-controls": "unit-list", placeholder: "Gõ để tìm đơn vị (ví dụ: Đồng Hới)"});
     var list = el("ul", {class: "unitlist", id: "unit-list", role: "listbox", "aria-label": "Danh sách đơn vị"});
     var chosen = el("div", {class: "unitchosen", "aria-live": "polite", text: "Chưa chọn đơn vị."});
-    function choose(u) {
-      hidden.value = u.id;
-      chosen.textContent = "Đã chọn: " + path(u);
+    function choose(o) {
+      chosenId = o.unit.id;
+      chosen.textContent = "Đã chọn: " + o.path;
+      search.dispatchEvent(new Event("change")); // clears the field's error
       draw();
+    }
+    function setActive(i) {
+      active = i;
+      shown.forEach(function (o, k) { o.node.classList.toggle("active", k === i); });
+      if (i < 0) { search.removeAttribute("aria-activedescendant"); return; }
+      search.setAttribute("aria-activedescendant", shown[i].node.id);
+      shown[i].node.scrollIntoView({block: "nearest"});
     }
     function draw() {
       clear(list);
       var q = fold(search.value.trim());
-      ordered.forEach(function (o) {
-        if (q && fold(path(o.unit)).indexOf(q) < 0) return;
-        var li = el("li", {role: "option", "data-unit": o.unit.id, "aria-selected": hidden.value === o.unit.id ? "true" : "false",
-          tabindex: "0", onclick: function () { choose(o.unit); },
-          onkeydown: function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); choose(o.unit); } }});
-        li.style.paddingLeft = (0.5 + o.depth * 1.25) + "rem";
-        li.textContent = (o.depth ? "└ " : "") + o.unit.name;
-        add(list, li);
+      shown = ordered.filter(function (o) { return !q || fold(o.path).indexOf(q) >= 0; });
+      shown.forEach(function (o, k) {
+        o.node = el("li", {role: "option", id: "unit-opt-" + k, "data-unit": o.unit.id,
+          "aria-selected": o.unit.id === chosenId ? "true" : "false",
+          onmousedown: function (ev) { ev.preventDefault(); }, // keep the focus in the search box
+          onclick: function () { choose(o); search.focus(); }});
+        o.node.style.paddingLeft = (0.5 + o.depth * 1.25) + "rem";
+        o.node.textContent = (o.depth ? "└ " : "") + o.unit.name;
+        add(list, o.node);
       });
-      if (!list.firstChild) add(list, el("li", {class: "muted", text: "Không tìm thấy đơn vị phù hợp."}));
+      if (!shown.length) add(list, el("li", {class: "muted", role: "presentation", text: "Không tìm thấy đơn vị phù hợp."}));
+      var selected = shown.map(function (o) { return o.unit.id; }).indexOf(chosenId);
+      setActive(q && shown.length ? 0 : selected);
     }
     search.addEventListener("input", draw);
+    search.addEventListener("keydown", function (ev) {
+      var n = shown.length;
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        if (n) setActive(ev.key === "ArrowDown" ? Math.min(active + 1, n - 1) : Math.max(active - 1, 0));
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();
+        if (active >= 0 && active < n) choose(shown[active]);
+      } else if (ev.key === "Escape" && search.value) {
+        ev.preventDefault();
+        search.value = "";
+        draw();
+      }
+    });
     draw();
-    return {search: search, hidden: hidden, box: el("div", null, search, list, chosen)};
+    return {search: search, value: function () { return chosenId; }, box: el("div", null, list, chosen)};
   }
 
   function register() {
     var seq = routeSeq;
-    api("GET", "/api/units").then(function (r) {
-      if (!current(seq)) return;
+    whenLoaded(seq, [api("GET", "/api/units")], function (r) {
       if (r.status !== 200) return render(alertBox(message(r.body)));
       var picker = unitPicker(r.body.units || []);
       var inputs = {
@@ -272,7 +331,7 @@
         password: el("input", {type: "password", autocomplete: "new-password", minlength: "8", maxlength: "128", required: true}),
         category: el("select", {required: true}, el("option", {value: "", text: "— Chọn đối tượng —"}),
           el("option", {value: "official", text: CATEGORY.official}), el("option", {value: "citizen", text: CATEGORY.citizen})),
-        birth_year: el("input", {type: "number", inputmode: "numeric", min: "1900", max: "2030"}),
+        birth_year: el("input", {type: "text", inputmode: "numeric", maxlength: "4", autocomplete: "bday-year"}),
         id_number: el("input", {type: "text", inputmode: "numeric", maxlength: "12"}),
         email: el("input", {type: "email", autocomplete: "email"})
       };
@@ -290,11 +349,25 @@
         field("id_number", "Số CCCD (không bắt buộc, 12 chữ số)", inputs.id_number),
         field("email", "Email (không bắt buộc)", inputs.email),
         top, button);
+      function show(fields, unknown) {
+        clear(top);
+        var shown = C.showFieldErrors(form, fields);
+        add(top, alertBox(shown.first ? "Vui lòng sửa các trường được đánh dấu." + (unknown ? " " + REFUSALS.invalid : "") : REFUSALS.invalid));
+        if (shown.first) shown.first.focus();
+      }
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        var body = {full_name: inputs.full_name.value, phone: inputs.phone.value.trim(), password: inputs.password.value,
-          unit_id: picker.hidden.value, category: inputs.category.value};
-        if (inputs.birth_year.value) body.birth_year = parseInt(inputs.birth_year.value, 10);
+        var body = {full_name: inputs.full_name.value.trim(), phone: inputs.phone.value.trim(), password: inputs.password.value,
+          unit_id: picker.value(), category: inputs.category.value};
+        var missing = {};
+        if (!body.full_name) missing.full_name = "Vui lòng nhập họ và tên.";
+        if (!body.phone) missing.phone = "Vui lòng nhập số điện thoại.";
+        if (!body.password) missing.password = "Vui lòng nhập mật khẩu.";
+        if (!body.category) missing.category = FIELD_MESSAGES.category;
+        if (!body.unit_id) missing.unit_id = "Vui lòng chọn đơn vị.";
+        if (Object.keys(missing).length) return show(missing);
+        var year = inputs.birth_year.value.trim();
+        if (year) body.birth_year = /^\d{4}$/.test(year) ? parseInt(year, 10) : year;
         if (inputs.id_number.value.trim()) body.id_number = inputs.id_number.value.trim();
         if (inputs.email.value.trim()) body.email = inputs.email.value.trim();
         clear(top);
@@ -303,14 +376,14 @@
           button.disabled = false;
           if (res.status === 201) { signIn(res.body); location.hash = "#/"; return; }
           var err = (res.body && res.body.error) || {};
-          var fields = err.fields || {};
+          var fields = {}, unknown = false; // a field the form does not know gets no message of the server's
+          Object.keys(err.fields || {}).forEach(function (name) {
+            if (FIELD_MESSAGES[name]) fields[name] = FIELD_MESSAGES[name]; else unknown = true;
+          });
           if (err.code === "phone_taken") fields = {phone: REFUSALS.phone_taken};
           if (err.code === "id_number_taken") fields = {id_number: REFUSALS.id_number_taken};
-          var extra = showFieldErrors(form, fields);
-          add(top, alertBox(Object.keys(fields).length ? "Vui lòng sửa các trường được đánh dấu." + (extra.length ? " " + extra.join("; ") : "")
-            : message(res.body)));
-          var firstBad = form.querySelector(".err:not(:empty)");
-          if (firstBad) firstBad.parentNode.querySelector("input,select").focus();
+          if (Object.keys(fields).length || unknown) return show(fields, unknown);
+          add(top, alertBox(message(res.body)));
         }, function (e) {
           button.disabled = false;
           add(top, alertBox(e instanceof NetworkError ? "Không kết nối được máy chủ, vui lòng thử lại." : "Đã có lỗi xảy ra."));
@@ -318,7 +391,7 @@
       });
       render(el("h1", {text: "Đăng ký dự thi"}), form,
         el("p", null, "Đã có tài khoản? ", el("a", {href: "#/dang-nhap", text: "Đăng nhập"})));
-    }, function (e) { if (current(seq)) failed(e); });
+    });
   }
 
   function login() {
@@ -344,7 +417,11 @@
           location.hash = back || "#/";
           return;
         }
-        showFieldErrors(form, (res.body && res.body.error && res.body.error.fields) || {});
+        var fields = (res.body && res.body.error && res.body.error.fields) || {};
+        var shown = {};
+        if (fields.phone) shown.phone = FIELD_MESSAGES.phone;
+        if (fields.password) shown.password = "Vui lòng nhập mật khẩu.";
+        C.showFieldErrors(form, shown);
         add(top, alertBox(message(res.body)));
       }, function () { button.disabled = false; add(top, alertBox("Không kết nối được máy chủ, vui lòng thử lại.")); });
     });
@@ -354,46 +431,118 @@
   function needLogin() {
     sessionStorage.setItem("cuocthi.after_login", location.hash);
     render(el("h1", {text: "Cần đăng nhập"}), el("p", {text: "Bạn cần đăng nhập để làm bài thi."}),
-      el("div", {class: "actions"}, el("a", {class: "btn", href: "#/dang-nhap", text: "Đăng nhập"}),
-        el("a", {class: "btn secondary", href: "#/dang-ky", text: "Đăng ký"})));
+      actions(el("a", {class: "btn", href: "#/dang-nhap", text: "Đăng nhập"}), el("a", {class: "btn secondary", href: "#/dang-ky", text: "Đăng ký"})));
   }
 
-  // --- the test ------------------------------------------------------------------------------------------
+  // --- the start step and the test -----------------------------------------------------------------------
   function loadSaved(id) { try { return JSON.parse(localStorage.getItem(ANSWERS_PREFIX + id) || "null") || {answers: {}}; } catch (e) { return {answers: {}}; } }
   function save(id, state) { try { localStorage.setItem(ANSWERS_PREFIX + id, JSON.stringify(state)); } catch (e) { /* storage full */ } }
+  function cannotStart(round, text) {
+    render(title("Không thể bắt đầu bài thi", round), alertBox(text), actions(homeLink()));
+  }
 
+  // #/thi/<round>: an attempt in progress resumes at once; otherwise a start step says what starting costs.
   function exam(roundId) {
     var seq = routeSeq;
     if (!token()) return needLogin();
     render(el("p", {class: "muted", text: "Đang chuẩn bị bài thi…"}));
-    api("POST", "/api/rounds/" + enc(roundId) + "/attempts").then(function (r) {
+    whenLoaded(seq, [api("GET", "/api/me"), loadContest()], function (me, contest) {
+      if (me.status === 401) return needLogin();
+      if (me.status !== 200 || contest.status !== 200) return render(alertBox(message(me.status !== 200 ? me.body : contest.body)));
+      var round = roundOf(contest.body, roundId);
+      if (!round) return cannotStart(null, REFUSALS.round_not_found);
+      var mine = (me.body.rounds || []).filter(function (m) { return m.round_id === roundId; })[0] || {attempts_used: 0};
+      if (mine.attempt_in_progress) return startAttempt(round, seq);
+      var t = now();
+      if (round.status === "closed" || round.status === "finalized" || t < Date.parse(round.opens_at) || t >= Date.parse(round.closes_at)) {
+        return cannotStart(round, REFUSALS.round_not_open);
+      }
+      if (round.max_attempts && mine.attempts_used >= round.max_attempts) {
+        return cannotStart(round, REFUSALS.attempt_limit_reached);
+      }
+      showStart(round, mine.attempts_used, seq);
+    });
+  }
+
+  function showStart(round, used, seq) {
+    var limit = round.max_attempts, minutes = Math.round(round.time_limit_seconds / 60);
+    var left = Date.parse(round.closes_at) - now();
+    var button = el("button", {class: "btn", type: "button", id: "start", text: "Bắt đầu làm bài"});
+    button.addEventListener("click", function () { button.disabled = true; startAttempt(round, seq); });
+    render(title("Vào thi", round),
+      el("section", {class: "card start", "aria-labelledby": "start-title"},
+        el("h2", {id: "start-title", text: "Bắt đầu lượt " + (used + 1) + (limit ? "/" + limit : "") + "?"}),
+        el("ul", {class: "facts"},
+          el("li", {text: round.questions_per_attempt + " câu hỏi trắc nghiệm, làm trong " + minutes + " phút."}),
+          left < round.time_limit_seconds * 1000 ? el("li", {class: "warn", text: "Đợt thi đóng lúc " + fmtTime(round.closes_at) +
+            ": bạn chỉ còn khoảng " + Math.max(1, Math.floor(left / 60000)) + " phút."}) : null,
+          el("li", {text: !limit ? "Đợt thi này không giới hạn số lượt; bạn đã dùng " + used + " lượt."
+            : "Bạn đã dùng " + used + "/" + limit + " lượt; " + (used + 1 < limit ? "sau lượt này còn " + (limit - used - 1) + " lượt."
+              : "đây là lượt cuối cùng.")}),
+          round.prediction_question ? el("li", null, "Câu dự đoán (bắt buộc, ở đầu bài thi): ",
+            el("q", {text: round.prediction_question})) : null,
+          el("li", {text: "Kết quả được tính theo lượt thi tốt nhất của bạn."})),
+        el("p", {class: "warn", text: "Khi bấm \u201cBắt đầu làm bài\u201d, lượt thi được tính ngay, kể cả khi bạn rời trang hoặc không nộp bài."}),
+        actions(button, el("a", {class: "btn secondary", href: "#/", text: "Để sau"}))));
+    button.focus();
+  }
+
+  function startAttempt(round, seq) {
+    api("POST", "/api/rounds/" + enc(round.id) + "/attempts").then(function (r) {
       if (!current(seq)) return;
       if (r.status === 401) return needLogin();
-      if (r.status !== 200 && r.status !== 201) {
-        return render(el("h1", {text: "Không thể bắt đầu bài thi"}), alertBox(message(r.body)),
-          el("div", {class: "actions"}, el("a", {class: "btn secondary", href: "#/", text: "Về trang chủ"})));
-      }
+      if (r.status !== 200 && r.status !== 201) return cannotStart(round, message(r.body));
       var attempt = r.body.attempt;
       if (attempt.status === "submitted") { location.hash = "#/ket-qua/" + enc(attempt.id); return; }
-      showExam(attempt, seq);
+      showExam(attempt, round, seq);
     }, function (e) { if (current(seq)) failed(e); });
   }
 
-  function showExam(attempt, seq) {
+  // A prediction as typed: digits, maybe grouped by dots or spaces ("1.250"). null when empty, NaN when not a number.
+  function parsePrediction(text) {
+    var s = text.replace(/\s/g, "");
+    if (!s) return null;
+    if (!/^\d+$/.test(s) && !/^\d{1,3}(\.\d{3})+$/.test(s)) return NaN;
+    var n = parseInt(s.replace(/\./g, ""), 10);
+    return n <= 1000000000 ? n : NaN;
+  }
+
+  function showExam(attempt, round, seq) {
     var state = loadSaved(attempt.id);
     state.answers = state.answers || {};
-    var deadline = Date.parse(attempt.deadline);
-    var submitting = false, warned = false;
+    var deadline = Date.parse(attempt.deadline), graceEnd = deadline + (round.grace_seconds || 0) * 1000;
+    var submitting = false, warned = false, lateWarned = false;
     var timeLeft = el("span", {class: "countdown", id: "time-left"});
     var answered = el("span", {id: "answered"});
     var timer = el("div", {class: "timer", role: "timer"}, el("span", null, "Thời gian còn lại: ", timeLeft), answered);
     var status = el("div", {"aria-live": "assertive"});
     var button = el("button", {class: "btn", type: "submit", id: "submit", text: "Nộp bài"});
     var form = el("form", {novalidate: true, id: "exam"});
+    function say(text, kind) { clear(status); add(status, alertBox(text, kind)); }
     function countAnswered() {
       var n = attempt.questions.filter(function (q) { return state.answers[q.id]; }).length;
       answered.textContent = "Đã trả lời " + n + "/" + attempt.questions.length + " câu";
       return n;
+    }
+    // The prediction comes first and is required; it is never sent as 0 when left empty.
+    var prediction = null, predictionErr = null;
+    if (attempt.prediction_question) {
+      prediction = el("input", {type: "text", inputmode: "numeric", autocomplete: "off", required: true, "aria-required": "true",
+        value: typeof state.prediction === "number" ? String(state.prediction) : ""});
+      var box = field("prediction", "Câu dự đoán: " + attempt.prediction_question, prediction,
+        "Bắt buộc. Nhập một số nguyên (ví dụ: 1250).", true);
+      predictionErr = box.querySelector(".err");
+      prediction.addEventListener("input", function () {
+        var v = parsePrediction(prediction.value);
+        state.prediction = typeof v === "number" && !isNaN(v) ? v : null;
+        save(attempt.id, state);
+        if (v !== null && isNaN(v)) markPrediction("Dự đoán phải là một số nguyên không âm, ví dụ 1250.");
+      });
+      add(form, el("div", {class: "question prediction"}, box));
+    }
+    function markPrediction(text) {
+      predictionErr.textContent = text;
+      prediction.setAttribute("aria-invalid", "true");
     }
     attempt.questions.forEach(function (q, i) {
       var fs = el("fieldset", null, el("legend", null, el("span", {text: "Câu " + (i + 1) + ". "}), el("span", {class: "qtext", text: q.text})));
@@ -411,42 +560,36 @@
       });
       add(form, el("div", {class: "question", "data-question": q.id}, fs));
     });
-    var prediction = null;
-    if (attempt.prediction_question) {
-      prediction = el("input", {type: "number", min: "0", step: "1", inputmode: "numeric",
-        value: state.prediction === undefined || state.prediction === null ? "" : String(state.prediction)});
-      prediction.addEventListener("input", function () {
-        var v = parseInt(prediction.value, 10);
-        state.prediction = isNaN(v) || v < 0 ? null : v;
-        save(attempt.id, state);
-      });
-      add(form, el("div", {class: "question"}, field("prediction", "Câu dự đoán: " + attempt.prediction_question, prediction)));
-    }
     add(form, status, button);
 
     function body() {
       var answers = {};
       attempt.questions.forEach(function (q) { if (state.answers[q.id]) answers[q.id] = state.answers[q.id]; });
-      return {answers: answers, prediction: typeof state.prediction === "number" ? state.prediction : 0};
+      // A round without a prediction question asks nothing; the API still wants a number.
+      return {answers: answers, prediction: prediction ? state.prediction : 0};
     }
     function submit(auto) {
       if (submitting) return;
-      if (!auto && !warned) {
+      if (prediction && typeof state.prediction !== "number") {
+        markPrediction("Bạn chưa trả lời câu dự đoán.");
+        say(auto ? "Đã hết giờ nhưng bài chưa được nộp vì bạn chưa trả lời câu dự đoán (ở đầu bài thi). " +
+          "Hãy nhập dự đoán rồi bấm \u201cNộp bài\u201d ngay." : "Chưa nộp bài: bạn chưa trả lời câu dự đoán (ở đầu bài thi).");
+        prediction.focus();
+        return;
+      }
+      if (!auto && !warned && now() < deadline) {
         var missing = attempt.questions.length - countAnswered();
         if (missing > 0) {
           warned = true;
-          clear(status);
-          add(status, alertBox("Bạn còn " + missing + " câu chưa trả lời. Bấm \"Nộp bài\" lần nữa để nộp.", "info"));
-          return;
+          return say("Bạn còn " + missing + " câu chưa trả lời. Bấm \"Nộp bài\" lần nữa để nộp.", "info");
         }
       }
       submitting = true;
       button.disabled = true;
-      var payload = body(), delay = 1000, graceEnd = deadline + (attempt.grace_seconds || 30) * 1000;
+      var payload = body(), delay = 1000;
       function tryOnce() {
         if (!current(seq)) return;
-        clear(status);
-        add(status, alertBox(auto ? "Đã hết giờ, đang tự động nộp bài…" : "Đang nộp bài…", "info"));
+        say(auto ? "Đã hết giờ, đang tự động nộp bài…" : "Đang nộp bài…", "info");
         api("POST", "/api/attempts/" + enc(attempt.id) + "/submission", payload).then(function (res) {
           if (res.status === 200) {
             localStorage.removeItem(ANSWERS_PREFIX + attempt.id);
@@ -456,8 +599,7 @@
           if (res.status >= 500 || res.status === 429) return retry();
           submitting = false;
           button.disabled = res.status === 409;
-          clear(status);
-          add(status, alertBox(message(res.body)));
+          say(message(res.body));
           if (res.status === 409) add(status, el("a", {href: "#/", text: "Về trang chủ"}));
         }, function () { retry(); });
       }
@@ -465,28 +607,30 @@
         if (!current(seq)) return;
         if (now() + delay > graceEnd + 60000) {
           submitting = false; button.disabled = false;
-          clear(status);
-          add(status, alertBox("Không gửi được bài thi do mất kết nối. Câu trả lời vẫn được lưu trên máy; hãy bấm Nộp bài để thử lại."));
-          return;
+          return say("Không gửi được bài thi do mất kết nối. Câu trả lời vẫn được lưu trên máy; hãy bấm Nộp bài để thử lại.");
         }
-        clear(status);
-        add(status, alertBox("Mất kết nối, đang thử gửi lại sau " + Math.round(delay / 1000) + " giây… (câu trả lời vẫn được lưu trên máy)", "info"));
+        say("Mất kết nối, đang thử gửi lại sau " + Math.round(delay / 1000) + " giây… (câu trả lời vẫn được lưu trên máy)", "info");
         later(delay, tryOnce);
         delay = Math.min(delay * 2, 15000);
       }
       tryOnce();
     }
     form.addEventListener("submit", function (ev) { ev.preventDefault(); submit(false); });
+    var autoTried = false;
     function tick() {
       var left = deadline - now();
       timeLeft.textContent = fmtLeft(left);
       timer.className = left < 60000 ? "timer low" : "timer";
-      if (left <= 0 && !submitting) submit(true);
+      if (left < 60000 && prediction && typeof state.prediction !== "number" && !lateWarned) {
+        lateWarned = true;
+        markPrediction("Còn dưới 1 phút: hãy trả lời câu dự đoán, nếu không bài sẽ không được nộp.");
+      }
+      if (left <= 0 && !submitting && !autoTried) { autoTried = true; submit(true); }
     }
     countAnswered();
     tick();
     every(500, tick);
-    render(el("h1", {text: "Bài thi"}),
+    render(title("Bài thi", round),
       el("p", {class: "muted", text: "Hạn nộp: " + fmtTime(attempt.deadline) + ". Câu trả lời được lưu tự động trên máy này; tải lại trang vẫn tiếp tục được bài thi."}),
       timer, form);
   }
@@ -494,146 +638,263 @@
   function result(attemptId) {
     var seq = routeSeq;
     if (!token()) return needLogin();
-    api("GET", "/api/attempts/" + enc(attemptId)).then(function (r) {
-      if (!current(seq)) return;
+    whenLoaded(seq, [api("GET", "/api/attempts/" + enc(attemptId)), loadContest()], function (r, contest) {
       if (r.status === 401) return needLogin();
       if (r.status !== 200) return render(alertBox(message(r.body)));
-      var a = r.body.attempt, res = a.result;
+      var a = r.body.attempt, res = a.result, round = roundOf(contest.body, a.round_id);
       if (!res) {
-        return render(el("h1", {text: "Kết quả bài thi"}), alertBox(a.status === "expired" ? REFUSALS.deadline_passed : "Bài thi chưa được nộp.", "info"),
-          el("div", {class: "actions"}, a.status === "in_progress" ? el("a", {class: "btn", href: "#/thi/" + enc(a.round_id), text: "Tiếp tục làm bài"}) : null,
-            el("a", {class: "btn secondary", href: "#/", text: "Về trang chủ"})));
+        return render(title("Kết quả bài thi", round), alertBox(a.status === "expired" ? REFUSALS.deadline_passed : "Bài thi chưa được nộp.", "info"),
+          actions(a.status === "in_progress" ? el("a", {class: "btn", href: "#/thi/" + enc(a.round_id), text: "Tiếp tục làm bài"}) : null, homeLink()));
       }
-      render(el("h1", {text: "Kết quả bài thi"}),
+      render(title("Kết quả bài thi", round),
         el("div", {class: "card"},
           el("div", {class: "result-big", id: "score", text: res.correct + "/" + res.total}),
           el("div", {text: "Số câu trả lời đúng: " + res.correct + " trên " + res.total + " câu"}),
           el("div", {text: "Thời gian làm bài: " + fmtDuration(res.duration_ms)}),
           el("div", {text: "Nộp lúc: " + fmtTime(res.submitted_at)}),
           el("div", {text: "Dự đoán: " + fmtInt(res.prediction)})),
-        el("div", {class: "actions"},
-          el("a", {class: "btn secondary", href: "#/xep-hang/" + enc(a.round_id), text: "Xem bảng xếp hạng"}),
-          el("a", {class: "btn secondary", href: "#/", text: "Về trang chủ"})));
-    }, function (e) { if (current(seq)) failed(e); });
+        actions(el("a", {class: "btn secondary", href: "#/xep-hang/" + enc(a.round_id), text: "Xem bảng xếp hạng"}), homeLink()));
+    });
+  }
+
+  // --- tables that fit a phone ---------------------------------------------------------------------------
+  // columns: [{label, num, wide (shown from 700 px only), grow (takes the free width), cell(row) → node or text}].
+  // The `grow` column's content is a button that shows `opts.details(row)` ([label, value] pairs) in a line under
+  // the row; a tap anywhere on the row does the same. `opts.mine(row)` marks the participant's own row.
+  // `opened[key]` remembers the open rows across the page's refreshes; call `reopen()` once the row is in the table.
+  function cellClass(c) { return [c.num ? "num" : "", c.wide ? "wide" : "", c.grow ? "grow" : ""].join(" ").trim() || null; }
+  function detailsButton(tr, content, pairs, span, opened, key) {
+    content = [].concat(content);
+    var button = el("button", {type: "button", class: "rowtoggle", "aria-expanded": "false"},
+      content[0], el("span", {class: "chev", "aria-hidden": "true"}), content.slice(1));
+    var line = null;
+    function show(open) {
+      if (line) { line.parentNode.removeChild(line); line = null; }
+      if (open) {
+        line = el("tr", {class: "more"}, el("td", {colspan: span}, el("dl", {class: "pairs"}, pairs().map(function (p) {
+          return el("div", null, el("dt", {text: p[0]}), el("dd", null, p[1] === null || p[1] === undefined ? "–" : p[1]));
+        }))));
+        tr.parentNode.insertBefore(line, tr.nextSibling);
+      }
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      opened[key] = open;
+    }
+    button.addEventListener("click", function () { show(!line); });
+    tr.addEventListener("click", function (ev) { if (!ev.target.closest("a,button")) show(!line); });
+    button.reopen = function () { if (opened[key]) show(true); };
+    return button;
+  }
+  function dataTable(columns, rows, opts) {
+    var tbody = el("tbody");
+    rows.forEach(function (row) {
+      var tr = el("tr", opts.mine && opts.mine(row) ? {class: "me", "aria-current": "true"} : null), toggle = null;
+      columns.forEach(function (c) {
+        var value = c.cell(row);
+        if (c.grow) value = toggle = detailsButton(tr, value, function () { return opts.details(row); }, columns.length,
+          opts.opened, opts.key(row));
+        add(tr, el("td", {class: cellClass(c)}, value === null || value === undefined ? "–" : value));
+      });
+      add(tbody, tr);
+      if (toggle) toggle.reopen();
+    });
+    return el("div", {class: "tablewrap"}, el("table", opts.attrs || null,
+      el("thead", null, el("tr", null, columns.map(function (c) { return headCell(c.label, c.short, cellClass(c)); }))),
+      tbody));
+  }
+  // A column heading; `short` replaces it below 700 px.
+  function headCell(label, short, cls) {
+    return el("th", {scope: "col", class: cls}, short ? [el("span", {class: "narrow-text", text: short}),
+      el("span", {class: "wide-text", text: label})] : label);
+  }
+  function sub(text, cls) { return el("span", {class: "sub" + (cls ? " " + cls : ""), text: text}); }
+  function freshness(body) {
+    return el("p", {class: "muted", text: (body.final ? "Kết quả chính thức. " : "Kết quả tạm thời, tự động cập nhật. ") +
+      "Cập nhật lúc " + fmtTime(body.as_of) + "."});
   }
 
   // The participant's own attempts, round by round (GET /api/me lists them).
   function myAttempts() {
     var seq = routeSeq;
     if (!token()) return needLogin();
-    Promise.all([api("GET", "/api/me"), api("GET", "/api/contest")]).then(function (replies) {
-      if (!current(seq)) return;
-      var me = replies[0], contest = replies[1];
+    whenLoaded(seq, [api("GET", "/api/me"), loadContest()], function (me, contest) {
       if (me.status === 401) return needLogin();
       if (me.status !== 200) return render(alertBox(message(me.body)));
-      var names = {};
-      ((contest.body && contest.body.rounds) || []).forEach(function (round) { names[round.id] = round.name; });
       var sections = me.body.rounds.filter(function (mine) { return mine.attempts && mine.attempts.length; }).map(function (mine) {
+        var round = roundOf(contest.body, mine.round_id);
+        var attempts = mine.attempts.slice().sort(function (a, b) { return Date.parse(a.started_at) - Date.parse(b.started_at); });
+        attempts.forEach(function (a, i) { a.number = i + 1; });
         return el("section", {class: "card", "data-my-round": mine.round_id},
-          el("h2", {text: names[mine.round_id] || mine.round_id}),
-          el("p", {class: "muted", text: "Đã dùng " + mine.attempts_used + " lượt" +
+          el("h2", {text: round ? round.name : mine.round_id}),
+          el("p", {class: "muted", text: "Đã dùng " + mine.attempts_used + (round && round.max_attempts ? "/" + round.max_attempts : "") + " lượt" +
             (mine.best ? "; tốt nhất " + mine.best.correct + "/" + mine.best.total + " câu đúng." : ".")}),
-          table([["Lượt", 1], ["Bắt đầu"], ["Trạng thái"], ["Số câu đúng", 1], ["Thời gian", 1], [""]],
-            mine.attempts.map(function (a, i) {
-              var res = a.result;
-              var link = a.status === "in_progress" ? el("a", {href: "#/thi/" + enc(mine.round_id), text: "Tiếp tục"})
-                : res ? el("a", {href: "#/ket-qua/" + enc(a.id), text: "Xem"}) : null;
-              return [i + 1, fmtTime(a.started_at), ATTEMPT_STATUS[a.status] || a.status,
-                res ? res.correct + "/" + res.total : null, res ? fmtDuration(res.duration_ms) : null, link];
-            })));
+          dataTable([
+            {label: "Lượt", num: true, cell: function (a) { return a.number; }},
+            {label: "Bắt đầu", grow: true, cell: function (a) { return fmtTime(a.started_at); }},
+            {label: "Trạng thái", wide: true, cell: function (a) { return ATTEMPT_STATUS[a.status] || a.status; }},
+            {label: "Số câu đúng", short: "Đúng", num: true, cell: function (a) {
+              return a.result ? a.result.correct + "/" + a.result.total : el("span", {class: "muted", text: a.status === "in_progress" ? "Đang làm" : "–"});
+            }},
+            {label: "Thời gian", num: true, wide: true, cell: function (a) { return a.result ? fmtClock(a.result.duration_ms) : null; }},
+            {label: "", cell: function (a) {
+              return a.status === "in_progress" ? el("a", {href: "#/thi/" + enc(mine.round_id), text: "Tiếp tục"})
+                : a.result ? el("a", {href: "#/ket-qua/" + enc(a.id), text: "Xem"}) : null;
+            }}
+          ], attempts, {opened: {}, key: function (a) { return a.id; }, details: function (a) {
+            return [["Trạng thái", ATTEMPT_STATUS[a.status] || a.status], ["Bắt đầu", fmtTime(a.started_at)],
+              ["Nộp lúc", a.result ? fmtTime(a.result.submitted_at) : null],
+              ["Thời gian làm bài", a.result ? fmtDuration(a.result.duration_ms) : null],
+              ["Dự đoán", a.result ? fmtInt(a.result.prediction) : null]];
+          }}));
       });
-      render(el("h1", {text: "Bài thi của tôi"}),
+      render(title("Bài thi của tôi"),
         sections.length ? sections : el("p", {class: "muted", text: "Bạn chưa làm bài thi nào."}),
         el("p", null, el("a", {href: "#/", text: "Về trang chủ"})));
-    }, function (e) { if (current(seq)) failed(e); });
+    });
   }
 
   // --- public tables -------------------------------------------------------------------------------------
-  // `mine[i]` marks the signed-in participant's own row.
-  function table(headers, rows, mine) {
-    var thead = el("tr");
-    headers.forEach(function (h) { add(thead, el("th", {class: h[1] ? "num" : null, scope: "col", text: h[0]})); });
-    var tbody = el("tbody");
-    rows.forEach(function (row, r) {
-      var tr = el("tr", mine && mine[r] ? {class: "me", "aria-current": "true"} : null);
-      row.forEach(function (cell, i) {
-        var td = el("td", {class: headers[i][1] ? "num" : null});
-        add(td, cell === null || cell === undefined ? "–" : cell);
-        add(tr, td);
-      });
-      add(tbody, tr);
+  // A public page of one round: the round's name in the title, then `draw(holder, round)` every `period` ms.
+  function roundPage(roundId, heading, links, period, draw) {
+    var seq = routeSeq;
+    var holder = el("div", {id: "board"}, el("p", {class: "muted", text: "Đang tải…"}));
+    whenLoaded(seq, [loadContest()], function (contest) {
+      var round = roundOf(contest.body, roundId);
+      if (contest.status === 200 && !round) return render(title(heading), alertBox(REFUSALS.round_not_found), actions(homeLink()));
+      render(title(heading, round), holder, el("p", {class: "links"}, links));
+      function load() { draw(holder, round, seq); }
+      load();
+      every(period, load);
     });
-    return el("div", {class: "tablewrap"}, el("table", null, el("thead", null, thead), tbody));
   }
-  function freshness(body) {
-    return el("p", {class: "muted", text: (body.final ? "Kết quả chính thức. " : "Kết quả tạm thời, tự động cập nhật. ") +
-      "Cập nhật lúc " + fmtTime(body.as_of) + "."});
+  function loadInto(holder, seq, path, show) {
+    api("GET", path).then(function (r) {
+      if (!current(seq)) return;
+      if (r.status !== 200) { clear(holder); return add(holder, alertBox(message(r.body))); }
+      show(r.body);
+    }, function () { if (current(seq)) { clear(holder); add(holder, alertBox("Không kết nối được máy chủ.")); } });
   }
 
   function leaderboard(roundId) {
-    var seq = routeSeq;
     var category = (location.hash.split("?")[1] || "").replace(/^.*category=([a-z]+).*$/, "$1");
     if (category !== "official" && category !== "citizen") category = "";
-    var holder = el("div", null, el("p", {class: "muted", text: "Đang tải…"}));
-    var base = "#/xep-hang/" + enc(roundId);
+    var base = "#/xep-hang/" + enc(roundId), opened = {};
     var tabs = el("div", {class: "tabs"},
       [["", "Tất cả"], ["official", "Cán bộ, công chức"], ["citizen", "Nhân dân"]].map(function (t) {
         return el("a", {class: "btn" + (t[0] === category ? "" : " secondary"), href: base + (t[0] ? "?category=" + t[0] : ""),
           "aria-current": t[0] === category ? "page" : null, text: t[1]});
       }));
-    function load() {
-      api("GET", "/api/rounds/" + enc(roundId) + "/leaderboard?limit=100" + (category ? "&category=" + category : "")).then(function (r) {
-        if (!current(seq)) return;
-        clear(holder);
-        if (r.status !== 200) return add(holder, alertBox(message(r.body)));
-        var b = r.body;
-        add(holder, freshness(b));
-        if (b.prediction_truth !== null && b.prediction_truth !== undefined) add(holder, el("p", {text: "Đáp án câu dự đoán: " + fmtInt(b.prediction_truth)}));
-        if (!b.entries.length) return add(holder, el("p", {class: "muted", text: "Chưa có bài thi nào."}));
-        var me = user() && user().id;
-        var mine = b.entries.map(function (e) { return !!me && e.participant_id === me; });
-        var place = b.entries.filter(function (e, i) { return mine[i]; })[0];
-        add(holder, el("p", {id: "my-place", class: place ? "info" : "muted",
-          text: place ? "Bạn đang xếp hạng " + place.rank + " với " + place.correct + "/" + place.total + " câu đúng."
-            : (me ? "Bạn chưa có tên trong danh sách này." : "")}));
-        add(holder, table([["Hạng", 1], ["Họ tên"], ["Đơn vị"], ["Đối tượng"], ["Số câu đúng", 1], ["Thời gian", 1]].concat(b.final ? [["Dự đoán", 1]] : []),
-          b.entries.map(function (e) {
-            return [e.rank, e.display_name, e.unit_name, CATEGORY_SHORT[e.category] || e.category, e.correct + "/" + e.total,
-              fmtDuration(e.duration_ms)].concat(b.final ? [fmtInt(e.prediction)] : []);
-          }), mine));
-      }, function () { if (current(seq)) { clear(holder); add(holder, alertBox("Không kết nối được máy chủ.")); } });
-    }
-    render(el("h1", {text: "Bảng xếp hạng cá nhân"}), tabs, holder,
-      el("p", null, el("a", {href: "#/don-vi/" + enc(roundId), text: "Xem kết quả theo đơn vị"}), " · ", el("a", {href: "#/", text: "Trang chủ"})));
-    load();
-    every(15000, load);
+    roundPage(roundId, "Bảng xếp hạng cá nhân",
+      [el("a", {href: "#/don-vi/" + enc(roundId), text: "Xem kết quả theo đơn vị"}), " · ", el("a", {href: "#/", text: "Trang chủ"})],
+      15000, function (holder, round, seq) {
+        var path = "/api/rounds/" + enc(roundId) + "/leaderboard?limit=100" + (category ? "&category=" + category : "");
+        loadInto(holder, seq, path, function (b) {
+          clear(holder);
+          add(holder, tabs, freshness(b));
+          if (b.prediction_truth !== null && b.prediction_truth !== undefined) add(holder, el("p", {text: "Đáp án câu dự đoán: " + fmtInt(b.prediction_truth)}));
+          if (!b.entries.length) return add(holder, el("p", {class: "muted", text: "Chưa có bài thi nào."}));
+          var me = user() && user().id;
+          function isMine(e) { return !!me && e.participant_id === me; }
+          var place = b.entries.filter(isMine)[0];
+          add(holder, el("p", {id: "my-place", class: place ? "info" : "muted",
+            text: place ? "Bạn đang xếp hạng " + place.rank + " với " + place.correct + "/" + place.total + " câu đúng."
+              : (me ? "Bạn chưa có tên trong danh sách này." : "")}));
+          add(holder, dataTable([
+            {label: "Hạng", num: true, cell: function (e) { return e.rank; }},
+            {label: "Họ tên", grow: true, cell: function (e) { return [e.display_name, sub(e.unit_name)]; }},
+            {label: "Đơn vị", wide: true, cell: function (e) { return e.unit_name; }},
+            {label: "Đối tượng", wide: true, cell: function (e) { return CATEGORY_SHORT[e.category] || e.category; }},
+            {label: "Đúng", num: true, cell: function (e) { return e.correct + "/" + e.total; }},
+            {label: "Thời gian", num: true, cell: function (e) { return fmtClock(e.duration_ms); }}
+          ].concat(b.final ? [{label: "Dự đoán", num: true, wide: true, cell: function (e) { return fmtInt(e.prediction); }}] : []),
+          b.entries, {mine: isMine, attrs: {class: "leaderboard"}, opened: opened, key: function (e) { return e.participant_id; }, details: function (e) {
+            return [["Đơn vị", e.unit_name], ["Đối tượng", CATEGORY[e.category] || e.category],
+              ["Số câu đúng", e.correct + " trên " + e.total + " câu"], ["Thời gian làm bài", fmtDuration(e.duration_ms)],
+              ["Nộp lúc", fmtTime(e.submitted_at)]].concat(b.final ? [["Dự đoán", fmtInt(e.prediction)]] : []);
+          }}));
+        });
+      });
   }
 
+  // The unit table as a tree: top-level units ranked among themselves, each district's communes folded under it
+  // (numbered 8.1, 8.2… under unit 8, a tap opens them), and a search box that finds a unit and opens its branch.
   function unitTable(roundId) {
-    var seq = routeSeq;
-    var holder = el("div", null, el("p", {class: "muted", text: "Đang tải…"}));
-    function load() {
-      api("GET", "/api/rounds/" + enc(roundId) + "/units").then(function (r) {
-        if (!current(seq)) return;
-        clear(holder);
-        if (r.status !== 200) return add(holder, alertBox(message(r.body)));
-        var b = r.body;
-        add(holder, freshness(b));
-        if (!b.entries.length) return add(holder, el("p", {class: "muted", text: "Chưa có số liệu."}));
-        add(holder, table([["Hạng", 1], ["Đơn vị"], ["Người dự thi", 1], ["CBCCVC", 1], ["Nhân dân", 1], ["Bài thi", 1],
-          ["Tỷ lệ CBCCVC", 1], ["Tỷ lệ nhân dân", 1], ["Điểm TB", 1], ["Đạt chỉ tiêu"]],
-          b.entries.map(function (e) {
-            return [e.rank, e.name, fmtInt(e.participants), fmtInt(e.officials), fmtInt(e.citizens), fmtInt(e.submissions),
-              fmtRate(e.official_rate), fmtRate(e.citizen_rate),
-              e.mean_correct === null ? "–" : (Math.round(e.mean_correct * 100) / 100).toString().replace(".", ","),
-              el("span", {class: e.meets_targets ? "ok" : "no", text: e.meets_targets ? "Đạt" : "Chưa đạt"})];
-          })));
-      }, function () { if (current(seq)) { clear(holder); add(holder, alertBox("Không kết nối được máy chủ.")); } });
+    var parents = null, entries = [], expanded = {}, opened = {}, query = "";
+    var tbody = el("tbody");
+    var search = el("input", {type: "search", id: "unit-search", autocomplete: "off", placeholder: "Ví dụ: Hải Đình"});
+    var found = el("p", {class: "muted", id: "unit-found", "aria-live": "polite"});
+    search.addEventListener("input", function () { query = fold(search.value.trim()); drawRows(); });
+    function matches(e) { return !!query && fold(e.name).indexOf(query) >= 0; }
+    function details(e) {
+      return [["Người dự thi", fmtInt(e.participants)], ["CBCCVC dự thi", fmtInt(e.officials) + " / " + fmtInt(e.headcount)],
+        ["Nhân dân dự thi", fmtInt(e.citizens) + " / " + fmtInt(e.population)], ["Bài thi", fmtInt(e.submissions)],
+        ["Tỷ lệ CBCCVC", fmtRate(e.official_rate)], ["Tỷ lệ nhân dân", fmtRate(e.citizen_rate)],
+        ["Điểm trung bình", fmtDecimal(e.mean_correct)], ["Chỉ tiêu", e.meets_targets ? "Đạt" : "Chưa đạt"]];
     }
-    render(el("h1", {text: "Kết quả theo đơn vị"}), holder,
-      el("p", null, el("a", {href: "#/xep-hang/" + enc(roundId), text: "Bảng xếp hạng cá nhân"}), " · ", el("a", {href: "#/", text: "Trang chủ"})));
-    load();
-    every(30000, load);
+    function unitRow(e, depth, rank, children) {
+      var open = !!expanded[e.unit_id];
+      var tr = el("tr", {"data-unit": e.unit_id, class: "depth-" + Math.min(depth, 3) + (matches(e) ? " hit" : "")});
+      var name = detailsButton(tr, [e.name, sub(e.meets_targets ? "Đạt chỉ tiêu" : "Chưa đạt chỉ tiêu", e.meets_targets ? "ok" : "no")],
+        function () { return details(e); }, 9, opened, e.unit_id);
+      var branch = children.length ? el("button", {type: "button", class: "branch", "aria-expanded": open ? "true" : "false",
+        text: open ? "Thu gọn" : children.length + " đơn vị trực thuộc",
+        onclick: function () { expanded[e.unit_id] = !open; drawRows(e.unit_id); }}) : null;
+      [[rank, "num"], [[name, branch], "grow"], [fmtInt(e.participants), "num"], [fmtInt(e.officials), "num wide"],
+        [fmtInt(e.citizens), "num wide"], [fmtRate(e.official_rate), "num"], [fmtRate(e.citizen_rate), "num wide"],
+        [fmtDecimal(e.mean_correct), "num wide"],
+        [el("span", {class: e.meets_targets ? "ok" : "no", text: e.meets_targets ? "Đạt" : "Chưa đạt"}), "wide"]
+      ].forEach(function (c) { add(tr, el("td", {class: c[1]}, c[0])); });
+      add(tbody, tr);
+      name.reopen();
+    }
+    function drawRows(focusId) {
+      var known = {}, kids = {}, keep = null, hits = 0;
+      entries.forEach(function (e) { known[e.unit_id] = true; });
+      function parentOf(id) { var p = parents[id]; return p && known[p] ? p : ""; }
+      entries.forEach(function (e) { (kids[parentOf(e.unit_id)] = kids[parentOf(e.unit_id)] || []).push(e); }); // rank order
+      if (query) { // the matches and their ancestors only, with the ancestors' branches opened
+        keep = {};
+        entries.filter(matches).forEach(function (e) {
+          hits++;
+          keep[e.unit_id] = true;
+          for (var id = parentOf(e.unit_id), guard = 0; id && guard++ < 10; id = parentOf(id)) { keep[id] = true; expanded[id] = true; }
+        });
+      }
+      found.textContent = query ? (hits ? "Tìm thấy " + hits + " đơn vị." : "Không tìm thấy đơn vị phù hợp.") : "";
+      clear(tbody);
+      (function walk(parent, depth, prefix) {
+        (kids[parent] || []).forEach(function (e, i) {
+          var children = (kids[e.unit_id] || []).filter(function (c) { return !keep || keep[c.unit_id]; });
+          if (keep && !keep[e.unit_id]) return;
+          unitRow(e, depth, prefix + (i + 1), children);
+          if (expanded[e.unit_id]) walk(e.unit_id, depth + 1, prefix + (i + 1) + ".");
+        });
+      })("", 0, "");
+      var toggle = focusId && tbody.querySelector("tr[data-unit='" + CSS.escape(focusId) + "'] .branch");
+      if (toggle) toggle.focus();
+    }
+    var table = el("div", {class: "tablewrap"}, el("table", {class: "units"}, el("thead", null, el("tr", null,
+      headCell("Hạng", null, "num"), headCell("Đơn vị", null, "grow"), headCell("Người dự thi", "Dự thi", "num"), headCell("CBCCVC", null, "num wide"),
+      headCell("Nhân dân", null, "num wide"), headCell("Tỷ lệ CBCCVC", null, "num"), headCell("Tỷ lệ nhân dân", null, "num wide"),
+      headCell("Điểm TB", null, "num wide"), headCell("Chỉ tiêu", null, "wide"))), tbody));
+    var fresh = el("div");
+    roundPage(roundId, "Kết quả theo đơn vị",
+      [el("a", {href: "#/xep-hang/" + enc(roundId), text: "Bảng xếp hạng cá nhân"}), " · ", el("a", {href: "#/", text: "Trang chủ"})],
+      30000, function (holder, round, seq) {
+        Promise.all(parents ? [] : [api("GET", "/api/units")]).then(function (replies) {
+          if (!current(seq)) return;
+          if (replies.length) {
+            parents = {};
+            ((replies[0].body && replies[0].body.units) || []).forEach(function (u) { parents[u.id] = u.parent_id; });
+          }
+          loadInto(holder, seq, "/api/rounds/" + enc(roundId) + "/units", function (b) {
+            entries = b.entries || [];
+            if (!holder.contains(table)) C.render(holder, fresh, el("div", {class: "field"},
+              el("label", {for: "unit-search", text: "Tìm đơn vị"}), search, found), table);
+            C.render(fresh, entries.length ? freshness(b) : el("p", {class: "muted", text: "Chưa có số liệu."}));
+            drawRows();
+          });
+        }, function () {});
+      });
   }
 
   window.addEventListener("hashchange", route);

@@ -1,5 +1,5 @@
 /* cuocthi helpers shared by the participant pages (app.js) and the organizer pages (admin.js): DOM building,
-   number and time formatting, timers, error messages and the JSON fetch wrapper. No build step; loaded before
+   form fields and their errors, number and time formatting, timers, error messages and the JSON fetch wrapper. No build step; loaded before
    either bundle and exposed as window.CuocThi. Every value is shown with textContent. */
 (function () {
   "use strict";
@@ -44,14 +44,40 @@
   }
   function alertBox(text, cls) { return el("div", {class: cls || "alert", role: "alert", text: text}); }
   // A labelled input with an error slot (#err-<id>); `linkHint` also ties the hint to the input for screen readers.
+  // Editing the input clears its error.
   function field(id, label, input, hint, linkHint) {
     input.id = "f-" + id;
     input.name = id;
     var err = el("div", {class: "err", id: "err-" + id, "aria-live": "polite"});
     input.setAttribute("aria-describedby", (hint && linkHint ? "hint-" + id + " " : "") + "err-" + id);
+    ["input", "change"].forEach(function (type) { input.addEventListener(type, function () { fieldError(input, err, ""); }); });
     return el("div", {class: "field"}, el("label", {for: "f-" + id, text: label}), input,
       !hint ? null : linkHint ? el("div", {class: "hint muted", id: "hint-" + id, text: hint}) : el("div", {class: "muted", text: hint}),
       err);
+  }
+  function fieldError(input, slot, text) {
+    slot.textContent = text;
+    if (text) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+  }
+  // Shows `fields` ({name: message}) in the form's error slots, marking each input aria-invalid; clears the others.
+  // Returns the first bad input (to focus) and the messages that have no slot in the form.
+  function showFieldErrors(form, fields) {
+    var first = null, extra = [];
+    form.querySelectorAll(".err").forEach(function (slot) {
+      var input = form.querySelector("#f-" + CSS.escape(slot.id.slice(4)));
+      if (input) fieldError(input, slot, ""); else slot.textContent = "";
+    });
+    Object.keys(fields || {}).forEach(function (name) {
+      var slot = form.querySelector("#err-" + CSS.escape(name)), input = form.querySelector("#f-" + CSS.escape(name));
+      if (!slot || !input) { extra.push(fields[name]); return; }
+      fieldError(input, slot, fields[name]);
+      first = first || input;
+    });
+    return {first: first, extra: extra};
+  }
+  // Lower case without diacritics, so "hai dinh" finds "Phường Hải Đình".
+  function fold(s) {
+    return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
   }
 
   // --- formatting ----------------------------------------------------------------------------------------
@@ -116,6 +142,6 @@
 
   window.CuocThi = {
     TZ: TZ, el: el, svg: svg, add: add, clear: clear, render: render, alertBox: alertBox, field: field,
-    fmtInt: fmtInt, fmtRate: fmtRate, fmtTime: fmtTime, pad: pad, timers: timers, messages: messages, client: client
+    showFieldErrors: showFieldErrors, fold: fold, fmtInt: fmtInt, fmtRate: fmtRate, fmtTime: fmtTime, pad: pad, timers: timers, messages: messages, client: client
   };
 })();
