@@ -36,9 +36,9 @@ def main() -> None:
     from chalicelib.events import finalizer
     from chalicelib.store import rounds as round_store
     from chalicelib.store import units as unit_store
-    from local.s3 import MotoS3, ensure_bucket
+    from local.s3 import S3rver, ensure_bucket
 
-    s3 = MotoS3().start()  # a separate process, so the uploaded files are not counted as this one's memory
+    s3 = S3rver().start()  # a separate process, so the uploaded files are not counted as this one's memory
     with dynamodb_local("bench-fin-"):
         os.environ["S3_ENDPOINT"] = s3.endpoint
         config.current.cache_clear()
@@ -55,7 +55,7 @@ def main() -> None:
             tracemalloc.stop()
             figures.append((attempts_each, peak))
     s3.stop()
-    print(f"finalization, {PARTICIPANTS} participants (DynamoDB Local, moto S3 server), peak traced memory:")
+    print(f"finalization, {PARTICIPANTS} participants (DynamoDB Local, s3rver), peak traced memory:")
     for attempts_each, peak in figures:
         print(f"  {attempts_each} attempt(s) each ({attempts_each * PARTICIPANTS} attempts): {peak / 2**20:.1f} MiB")
     print(f"  ratio 6x attempts / 1x: {figures[1][1] / figures[0][1]:.2f}")

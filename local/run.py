@@ -1,13 +1,14 @@
 """Starts the whole platform locally, on the loopback address only (`make run`):
 
-- DynamoDB Local (data in .local/dynamodb/, kept across restarts) and moto's server as S3;
+- DynamoDB Local (data in .local/dynamodb/) and s3rver as S3 (every object a file in .local/s3rver/);
 - the tables (infra/tables.json, through local.schema) and the results bucket;
 - the API and web pages (the app object, served by Chalice's local server);
 - the stream runner (local/streams/) and the scheduler (local/scheduler.py) feeding the app's handlers;
 - on first start, the demo contest (local/demo.py) and an organizer account.
 
 Ctrl-C (SIGINT) or SIGTERM stops everything. Ports: LOCAL_API_PORT (8000), LOCAL_DYNAMODB_PORT (8001),
-LOCAL_S3_PORT (8002); LOCAL_SCHEDULE_SECONDS runs the schedules faster; LOCAL_DEMO=0 skips the demo.
+LOCAL_S3_PORT (8002); LOCAL_DATA_DIR puts the data elsewhere than .local/; LOCAL_SCHEDULE_SECONDS runs the
+schedules faster; LOCAL_DEMO=0 skips the demo.
 `make clean-local` deletes .local/ and with it every piece of local data.
 """
 from __future__ import annotations
@@ -122,13 +123,13 @@ def run(config: local_settings.Settings) -> int:
 
 def _serve(config: local_settings.Settings, lock: Lock, cleanup: ExitStack, children: list, started: float) -> int:
     from local.dynamodb import DynamoDBLocal
-    from local.s3 import MotoS3, ensure_bucket, restore_bucket, save_bucket
+    from local.s3 import S3rver, count_objects, ensure_bucket
 
     config.logs_dir.mkdir(parents=True, exist_ok=True)
 
     dynamodb = DynamoDBLocal(config.dynamodb.value, config.dynamodb_dir, config.logs_dir / "dynamodb.log",
                              config.dynamodb.what, config.dynamodb.variable)
-    s3 = MotoS3(config.s3.value, config.logs_dir / "s3.log", config.s3.what, config.s3.variable)
+    s3 = S3rver(config.s3.value, config.s3_dir, config.logs_dir / "s3.log", config.s3.what, config.s3.variable)
     children += [dynamodb, s3]
     cleanup.callback(_stopped, "DynamoDB Local", dynamodb.stop)
     dynamodb.launch()
@@ -155,8 +156,7 @@ def _serve(config: local_settings.Settings, lock: Lock, cleanup: ExitStack, chil
     created = create_tables(dynamodb.client("dynamodb"), settings.table_prefix)
     s3_client = s3.client()
     ensure_bucket(s3_client, settings.results_bucket)
-    restored = restore_bucket(s3_client, settings.results_bucket, config.s3_dir / settings.results_bucket)
-    cleanup.callback(_save_bucket, s3_client, settings.results_bucket, config.s3_dir / settings.results_bucket)
+    kept = count_objects(s3_client, settings.results_bucket)
 
     from local.api import ApiServer
     from local.demo import ensure_demo, ensure_organizer
@@ -176,19 +176,16 @@ def _serve(config: local_settings.Settings, lock: Lock, cleanup: ExitStack, chil
     if os.environ.get("LOCAL_DEMO", "1") != "0":
         demo = ensure_demo(api.url, organizer)
 
-    def keep_results(name, result):
-        save_bucket(s3_client, settings.results_bucket, config.s3_dir / settings.results_bucket)
-
-    scheduler = Scheduler(app, settings.region, config.schedule_seconds, after_run=keep_results).start()
+    scheduler = Scheduler(app, settings.region, config.schedule_seconds).start()
     cleanup.callback(_stopped, "scheduler", scheduler.stop)
 
     lock.write(url=api.url + "/")
-    _banner(config, settings, api, organizer, runner, scheduler, created, demo, restored,
+    _banner(config, settings, api, organizer, runner, scheduler, created, demo, kept,
             time.monotonic() - started)
     return _watch(dynamodb, s3, runner)
 
 
-def _banner(config, settings, api, organizer, runner, scheduler, created, demo, restored, seconds) -> None:
+def _banner(config, settings, api, organizer, runner, scheduler, created, demo, kept, seconds) -> None:
     data = config.data_dir
     password = {"env": "(from CUOCTHI_ADMIN_PASSWORD)",
                 "file": f"{organizer.password}   (kept in {data / 'admin-password'})",
@@ -199,8 +196,8 @@ def _banner(config, settings, api, organizer, runner, scheduler, created, demo, 
     _say(f"  Organizer login    {organizer.username} / {password}")
     _say(f"  DynamoDB Local     {settings.dynamodb_endpoint}   tables {settings.table_prefix}*, "
          f"data in {config.dynamodb_dir}" + (f" ({len(created)} tables created)" if created else ""))
-    _say(f"  S3 (moto)          {settings.s3_endpoint}   bucket {settings.results_bucket}, kept in {config.s3_dir}"
-         + (f" ({restored} files restored)" if restored else ""))
+    _say(f"  S3 (s3rver)        {settings.s3_endpoint}   bucket {settings.results_bucket}, files in {config.s3_dir}"
+         + (f" ({kept} kept)" if kept else ""))
     for line in runner.describe():
         _say(f"  Stream             {line}")
     for line in scheduler.describe():
@@ -236,17 +233,6 @@ def _stopped(what: str, stop) -> None:
         log.exception("stopping %s", what)
     else:
         _say(f"  stopped {what}")
-
-
-def _save_bucket(s3_client, bucket, directory) -> None:
-    from local.s3 import save_bucket
-
-    try:
-        count = save_bucket(s3_client, bucket, directory)
-        if count:
-            _say(f"  kept {count} result files in {directory}")
-    except Exception:  # noqa: BLE001
-        log.exception("keeping the results bucket")
 
 
 def main() -> int:

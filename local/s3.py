@@ -1,28 +1,56 @@
-"""moto's server as the S3 emulator, on the loopback address.
+"""The S3 emulator: s3rver from the npm package of that name, on the loopback address, every object a file.
 
-moto keeps objects in memory only, so the launcher copies the results bucket to .local/s3/ when it stops
-(and after each finalization run) and puts it back when it starts: result files survive a restart too.
+s3rver keeps each object as files under its directory (`<bucket>/<key>._S3rver_object` plus metadata), so
+what it has answered 200 for is on disk: nothing to copy, and a kill of any process loses no result file.
+local/node/s3rver.js runs it with any access key accepted and with writes that are complete, flushed and in
+place before the answer (see there). Presigned links (signature v4) work: s3rver honours their expiry and
+their response-content-disposition.
+
+    python -m local.s3 --port 8002 --directory /tmp/objects     # run one in the foreground
 """
 from __future__ import annotations
 
-import json
-import mimetypes
+import argparse
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+from local.dynamodb import Missing
 from local.processes import LocalServer
-from local.settings import HOST, REGION
+from local.settings import HOST, REGION, ROOT
 
-MANIFEST = ".manifest.json"
+LAUNCHER = Path(__file__).resolve().parent / "node" / "s3rver.js"
+PACKAGE = ROOT / "node_modules" / "s3rver"
 
 
-class MotoS3(LocalServer):
-    label = "moto-s3"
+def node() -> str:
+    found = shutil.which("node")
+    if not found:
+        raise Missing("Node.js is missing: the S3 emulator (s3rver) runs on it (Debian: nodejs)")
+    if not (PACKAGE / "package.json").exists():
+        raise Missing(f"the S3 emulator is missing: no {PACKAGE} (run `npm install`, or `make deps`)")
+    return found
 
-    def __init__(self, port: int | None = None, log_path: Path | None = None, what: str = "S3 emulator (moto)",
-                 variable: str = "") -> None:
+
+def command(port: int, directory: Path) -> list[str]:
+    return [node(), str(LAUNCHER), "--directory", str(directory), "--address", HOST, "--port", str(port),
+            "--silent", "--no-vhost-buckets"]
+
+
+class S3rver(LocalServer):
+    """One s3rver process keeping its objects in `directory` (a temporary folder when not given)."""
+
+    label = "s3rver"
+
+    def __init__(self, port: int | None = None, directory: Path | None = None, log_path: Path | None = None,
+                 what: str = "S3 emulator (s3rver)", variable: str = "") -> None:
         super().__init__(port, log_path, what, variable)
-        self.child.command = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]
+        self.directory = directory if directory is not None else Path(self.child.log_path.parent) / "objects"
+
+    def prepare(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.child.command = command(self.port, self.directory)
 
     def client(self):
         return client(self.endpoint)
@@ -44,61 +72,25 @@ def ensure_bucket(s3, bucket: str) -> bool:
     return True
 
 
-def _objects(s3, bucket: str):
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        yield from page.get("Contents", [])
+def count_objects(s3, bucket: str) -> int:
+    return sum(page.get("KeyCount", 0) for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket))
 
 
-def _safe_path(root: Path, key: str) -> Path | None:
-    path = (root / key).resolve()
-    return path if root.resolve() in path.parents else None
-
-
-def save_bucket(s3, bucket: str, directory: Path) -> int:
-    """Copies every object of `bucket` into `directory` (with a manifest of content types); returns the count.
-    Objects already saved with the same ETag are not downloaded again."""
-    directory.mkdir(parents=True, exist_ok=True)
-    manifest_path = directory / MANIFEST
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.s3", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=8002)
+    parser.add_argument("--directory", type=Path, required=True, help="where the objects are kept")
+    args = parser.parse_args(argv)
     try:
-        old = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    manifest = {}
-    for item in _objects(s3, bucket):
-        key = item["Key"]
-        target = _safe_path(directory, key)
-        if target is None:
-            continue
-        etag = item.get("ETag", "")
-        if old.get(key, {}).get("etag") == etag and target.exists():
-            manifest[key] = old[key]
-            continue
-        response = s3.get_object(Bucket=bucket, Key=key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(response["Body"].read())
-        manifest[key] = {"etag": etag, "content_type": response.get("ContentType"),
-                         "metadata": response.get("Metadata") or {}}
-    for key in set(old) - set(manifest):
-        target = _safe_path(directory, key)
-        if target is not None and target.exists():
-            target.unlink()
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    return len(manifest)
-
-
-def restore_bucket(s3, bucket: str, directory: Path) -> int:
-    """Puts back what `save_bucket` kept; returns the number of objects uploaded."""
-    try:
-        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        args.directory.mkdir(parents=True, exist_ok=True)
+        return subprocess.call(command(args.port, args.directory))
+    except Missing as missing:
+        print(missing, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
         return 0
-    restored = 0
-    for key, info in manifest.items():
-        source = _safe_path(directory, key)
-        if source is None or not source.exists():
-            continue
-        content_type = info.get("content_type") or mimetypes.guess_type(key)[0] or "application/octet-stream"
-        s3.put_object(Bucket=bucket, Key=key, Body=source.read_bytes(), ContentType=content_type,
-                      Metadata=info.get("metadata") or {})
-        restored += 1
-    return restored
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -71,11 +71,9 @@ def scheduled_event(name: str, region: str, now: datetime | None = None) -> dict
 
 
 class Scheduler:
-    def __init__(self, app, region: str, override_seconds: float | None = None,
-                 after_run: Callable[[str, Any], None] | None = None) -> None:
+    def __init__(self, app, region: str, override_seconds: float | None = None) -> None:
         self.schedules = discover(app, override_seconds)
         self.region = region
-        self.after_run = after_run
         self.runs: dict[str, int] = {s.name: 0 for s in self.schedules}
         self.failures: dict[str, int] = {s.name: 0 for s in self.schedules}
         self._stop = threading.Event()
@@ -97,11 +95,6 @@ class Scheduler:
             self.runs[schedule.name] += 1
         if result and (not isinstance(result, dict) or any(result.values())):   # quiet when nothing happened
             log.info("%s: %s", schedule.name, result)
-        if self.after_run:
-            try:
-                self.after_run(schedule.name, result)
-            except Exception:  # noqa: BLE001
-                log.exception("after %s", schedule.name)
         return result
 
     def run_all(self) -> dict[str, Any]:

@@ -35,7 +35,8 @@ class Settings:
 
     @property
     def s3_dir(self) -> Path:
-        return self.data_dir / "s3"
+        """The S3 emulator's objects, one file each (s3rver's layout)."""
+        return self.data_dir / "s3rver"
 
     @property
     def logs_dir(self) -> Path:
@@ -82,7 +83,7 @@ def from_environ(env: Mapping[str, str] = os.environ) -> Settings:
         data_dir=Path(env.get("LOCAL_DATA_DIR") or ROOT / ".local").resolve(),
         api=_port(env, "LOCAL_API_PORT", 8000, "API and pages"),
         dynamodb=_port(env, "LOCAL_DYNAMODB_PORT", 8001, "DynamoDB Local"),
-        s3=_port(env, "LOCAL_S3_PORT", 8002, "S3 emulator (moto)"),
+        s3=_port(env, "LOCAL_S3_PORT", 8002, "S3 emulator (s3rver)"),
         schedule_seconds=float(schedule) if schedule else None,
     )
 
@@ -111,7 +112,7 @@ def app_environment(settings: Settings) -> dict[str, str]:
         "S3_ENDPOINT": settings.s3_endpoint,
         "RESULTS_BUCKET": RESULTS_BUCKET,
         "TOKEN_SECRET": kept_secret(settings.data_dir / "token-secret"),
-        # Fake credentials: DynamoDB Local and moto accept anything, and nothing can reach a real account.
+        # Fake credentials: DynamoDB Local and the S3 emulator accept anything, and nothing can reach a real account.
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": REGION,

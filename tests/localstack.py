@@ -4,7 +4,8 @@
   yields its endpoint URL.
 - `local_tables`: the project's tables under a prefix of their own for this test, the store bound to them
   (DYNAMODB_ENDPOINT and TABLE_PREFIX set, config and caches cleared); yields the app's Config.
-- `s3_server` (session): moto's server as S3 on a free loopback port; yields its endpoint URL.
+- `s3_server` (session): the local stack's S3 emulator (s3rver, objects as files in a temporary folder) on a
+  free loopback port; yields its endpoint URL.
 - `local_bucket`: a results bucket of its own on that server, S3_ENDPOINT and RESULTS_BUCKET set.
 """
 from __future__ import annotations
@@ -38,9 +39,9 @@ def dynamodb_local():
 
 @pytest.fixture(scope="session")
 def s3_server():
-    from local.s3 import MotoS3
+    from local.s3 import S3rver
 
-    server = MotoS3().start()
+    server = S3rver().start()
     try:
         yield server.endpoint
     finally:
@@ -77,7 +78,7 @@ def local_tables(dynamodb_local, monkeypatch):
 
 @pytest.fixture
 def local_bucket(s3_server, monkeypatch):
-    """A results bucket of this test's own on the moto server (S3_ENDPOINT and RESULTS_BUCKET set)."""
+    """A results bucket of this test's own on the S3 emulator (S3_ENDPOINT and RESULTS_BUCKET set)."""
     from chalicelib import config, store
     from local.s3 import client, ensure_bucket
 

@@ -83,8 +83,10 @@ def finalize(round_: Round) -> FinalRanking:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         table = _write_results(round_, ranking, tree, names, directory)
-        for name, fmt in result_store.files():
-            result_store.upload(round_.id, directory / f"{name}.{fmt}")
+        paths = [directory / f"{name}.{fmt}" for name, fmt in result_store.files()]
+        for path in paths:
+            result_store.upload(round_.id, path)
+        result_store.check_stored(round_.id, paths)      # `finalized` promises files that can be read
     _save_snapshots(round_.id, ranking, table, names)
     round_store.set_status(round_.id, "finalized", ("closed",), {"prediction_truth": ranking.truth})
     metric("FinalizationDuration", (time.monotonic() - started) * 1000)

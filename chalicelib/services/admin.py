@@ -15,6 +15,7 @@ from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, SCORE_VISIB
 from chalicelib.contest.times import iso
 from chalicelib.contest.units import UnitTree, UnitTreeError
 from chalicelib.fields import integer, one_of, optional, text, timestamp, validate
+from chalicelib.services import results as result_files
 from chalicelib.services.lookups import round_not_found, round_or_404
 from chalicelib.services.participants import check_password
 from chalicelib.services.views import round_view
@@ -169,7 +170,7 @@ def close_round(round_id: str) -> dict:
 
 def results(round_id: str) -> dict:
     round_ = round_or_404(round_id, fresh=True)
-    if round_.status != "finalized":
+    if round_.status != "finalized" or not result_files.readable(round_id):
         return {"status": "pending", "prediction_truth": None, "files": []}
     expires_at = iso(runtime.now_ms() + result_store.LINK_SECONDS * 1000)
     files = [{"name": name, "format": fmt, "url": result_store.link(round_id, f"{name}.{fmt}"),

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from chalicelib import config
 from chalicelib.store.cache import remembered
@@ -42,3 +43,35 @@ def link(round_id: str, filename: str) -> str:
         "get_object", ExpiresIn=LINK_SECONDS,
         Params={"Bucket": config.current().results_bucket, "Key": key(round_id, filename),
                 "ResponseContentDisposition": f'attachment; filename="{round_id}-{filename}"'})
+
+
+class NotStored(Exception):
+    """Result files that cannot be read back as they were written."""
+
+
+# A missing object answers HeadObject with 404, or with 403 when the caller may not list the bucket (the
+# functions may not: the policy grants objects under results/ only). Both mean "not there to hand out".
+_ABSENT = {"404", "NoSuchKey", "NotFound", "403", "AccessDenied", "Forbidden"}
+
+
+def _stored_size(round_id: str, filename: str) -> int | None:
+    try:
+        head = _client().head_object(Bucket=config.current().results_bucket, Key=key(round_id, filename))
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _ABSENT:
+            return None
+        raise
+    return head["ContentLength"]
+
+
+def missing(round_id: str) -> list[str]:
+    """The round's result files that are not in the bucket (every file of `files()` is checked)."""
+    return [filename for filename in (f"{name}.{fmt}" for name, fmt in files())
+            if _stored_size(round_id, filename) is None]
+
+
+def check_stored(round_id: str, paths: list[Path]) -> None:
+    """Raises NotStored unless each of `paths` is in the bucket with its size: what was uploaded can be read."""
+    wrong = [path.name for path in paths if _stored_size(round_id, path.name) != path.stat().st_size]
+    if wrong:
+        raise NotStored(f"result files of round {round_id} not readable back: {', '.join(wrong)}")

@@ -1,16 +1,14 @@
 """The organizer pages (/admin) in a real browser: login, imports with every bad row shown, rounds, closing,
-finalization and the download of the result files from a real S3 emulator (moto's server) by presigned link."""
+finalization and the download of the result files by presigned link from the local stack's S3 emulator
+(s3rver, `local_bucket` of tests/localstack.py)."""
 from __future__ import annotations
 
 import re
 import time
 from datetime import datetime, timedelta, timezone
 
-import boto3
-import pytest
 from playwright.sync_api import expect
 
-from local.processes import free_port
 from tests.browser.conftest import dump
 from tests.support import iso
 
@@ -39,37 +37,6 @@ def xlsx_file(name: str, header: list[str], rows: list[list[str]]) -> dict:
     return {"name": name, "mimeType": XLSX, "buffer": write_xlsx("Câu hỏi", header, rows)}
 
 
-@pytest.fixture
-def s3_server(local_aws, monkeypatch):  # noqa: F811
-    """moto's S3 as a real HTTP server in this process, so presigned links work from the browser."""
-    from moto.server import ThreadedMotoServer
-
-    from chalicelib import config, store
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    monkeypatch.setenv("S3_ENDPOINT", endpoint)
-    config.current.cache_clear()
-    store.reset()
-    settings = config.current()
-    s3 = boto3.client("s3", region_name=settings.region, endpoint_url=endpoint)
-    try:  # the server shares moto's in-process backend, where tests/events' fixture may have made it already
-        s3.create_bucket(Bucket=settings.results_bucket,
-                         CreateBucketConfiguration={"LocationConstraint": settings.region})
-    except s3.exceptions.BucketAlreadyOwnedByYou:
-        pass
-    s3.head_bucket(Bucket=settings.results_bucket)  # reachable over real HTTP
-    try:
-        yield endpoint
-    finally:
-        server.stop()
-        monkeypatch.delenv("S3_ENDPOINT")
-        config.current.cache_clear()
-        store.reset()
-
-
 def admin_login(page, base, password="mat-khau-btc-1"):
     page.goto(base + "/admin")
     page.fill("#f-username", "btc")
@@ -77,7 +44,7 @@ def admin_login(page, base, password="mat-khau-btc-1"):
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_organizer_round_from_import_to_download(live_contest, s3_server, page, monkeypatch):
+def test_organizer_round_from_import_to_download(live_contest, s3_server, local_bucket, page, monkeypatch):
     from chalicelib.events import lifecycle
     from chalicelib.store import rounds as round_store
 

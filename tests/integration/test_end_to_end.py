@@ -1,4 +1,4 @@
-"""The whole platform on the local stack's pieces: DynamoDB Local, moto's S3 server, the API over HTTP, the
+"""The whole platform on the local stack's pieces: DynamoDB Local, the S3 emulator (s3rver), the API over HTTP, the
 stream runner feeding the app's aggregator and the scheduler calling its lifecycle — no handler is called by
 hand. Also: the stream runner killed in the middle of a burst (SIGKILL) or between handling a batch and
 checkpointing it loses nothing and counts nothing twice."""
@@ -35,7 +35,7 @@ def stack(local_tables, local_bucket, server, live_clock):
     from chalicelib import config
     from local.scheduler import Scheduler
 
-    settings = config.current()          # DynamoDB Local and the moto S3 server, both
+    settings = config.current()          # DynamoDB Local and the S3 emulator, both
     runner = StreamRunner(app, endpoint=settings.dynamodb_endpoint, region=settings.region,
                           table_prefix=settings.table_prefix, poll_interval=0.05).start()
     try:

@@ -1,0 +1,92 @@
+"""`finalized` promises result files that can be read: the finalizer checks them back before the status change,
+a finalized round whose files went missing is finalized again by the next schedule run, and the results
+endpoint never hands out a link to a missing object."""
+import boto3
+import pytest
+
+from app import finalize_rounds
+from chalicelib import config
+from chalicelib.events import lifecycle
+from chalicelib.store import results as result_store
+from chalicelib.store import rounds as round_store
+from tests.support import scheduled_event
+
+FILENAMES = sorted(f"{name}.{fmt}" for name, fmt in result_store.files())
+
+
+def _status(round_id="dot-1"):
+    return round_store.get_round(round_id, fresh=True).status
+
+
+def _s3():
+    return boto3.client("s3", region_name=config.current().region)
+
+
+def _stored(round_id="dot-1") -> dict[str, bytes]:
+    s3, bucket = _s3(), config.current().results_bucket
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"results/{round_id}/").get("Contents", [])
+    return {o["Key"].rsplit("/", 1)[1]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
+
+
+@pytest.fixture
+def closed_round(api, contest):
+    """dot-1 with two accepted attempts, closed and past the settle time."""
+    contest.open_round()
+    for name in ("Nguyễn Văn An", "Trần Thị Bình"):
+        token, _ = contest.register(name=name)
+        assert contest.submit(token, contest.start(token), right=3).status == 200
+    assert api.post("/api/admin/rounds/dot-1/close", token=contest.admin).status == 202
+    contest.clock.advance(lifecycle.SETTLE_MS + 60_000)
+    return contest
+
+
+def test_finalized_only_after_every_file_is_read_back(api, closed_round, monkeypatch, tmp_path):
+    upload = result_store.upload
+
+    def lose_one(round_id, path):   # the store answered, but one file never arrived whole
+        if path.name == "attempts.csv":
+            (tmp_path / path.name).write_bytes(path.read_bytes()[:10])
+            path = tmp_path / path.name
+        upload(round_id, path)
+
+    monkeypatch.setattr(result_store, "upload", lose_one)
+    with pytest.raises(result_store.NotStored, match="attempts.csv"):
+        finalize_rounds(scheduled_event(), None)
+    assert _status() == "closed"
+    assert api.get("/api/admin/rounds/dot-1/results", token=closed_round.admin).body["status"] == "pending"
+
+    monkeypatch.setattr(result_store, "upload", upload)
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    assert _status() == "finalized" and sorted(_stored()) == FILENAMES
+
+
+def test_a_finalized_round_whose_files_are_gone_is_finalized_again_by_the_next_run(api, closed_round):
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    before = _stored()
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": []}       # all there: nothing to do
+    _s3().delete_object(Bucket=config.current().results_bucket, Key="results/dot-1/ranking.xlsx")
+
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    assert _status() == "finalized"
+    after = _stored()
+    assert sorted(after) == FILENAMES
+    assert {n: b for n, b in after.items() if n.endswith(".csv")} == {
+        n: b for n, b in before.items() if n.endswith(".csv")}              # the same results, written again
+
+
+def test_the_results_endpoint_never_links_a_missing_file(api, closed_round):
+    admin = closed_round.admin
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    ready = api.get("/api/admin/rounds/dot-1/results", token=admin).body
+    assert ready["status"] == "ready" and len(ready["files"]) == len(FILENAMES)
+
+    _s3().delete_object(Bucket=config.current().results_bucket, Key="results/dot-1/units.csv")
+    pending = api.get("/api/admin/rounds/dot-1/results", token=admin).body
+    assert pending == {"status": "pending", "prediction_truth": None, "files": []}
+    assert _status() == "closed"                                            # honest: to be finalized again
+    contest_rounds = api.get("/api/contest").body["rounds"]
+    assert next(r["status"] for r in contest_rounds if r["id"] == "dot-1") == "closed"
+
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    again = api.get("/api/admin/rounds/dot-1/results", token=admin).body
+    assert again["status"] == "ready" and sorted(_stored()) == FILENAMES
