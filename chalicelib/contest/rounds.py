@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.contest.prizes import Prize, UnitPrize
+
 STATUSES = ("scheduled", "open", "closed", "finalized")
 SCORE_VISIBILITY = ("immediate", "after_publish")
 
@@ -25,10 +27,17 @@ class Round:
     prediction_truth: int | None = None  # known once the round is finalized
     score_visibility: str = "immediate"  # after_publish: no participant sees `correct` before publication
     published_at: int | None = None      # when the final results went public (None: not yet)
+    prizes: tuple[Prize, ...] = ()       # awarded down the final ranking at finalization (contest/prizes.py)
+    unit_prizes: tuple[UnitPrize, ...] = ()
 
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def bank_ready(self) -> bool:
+        """The bank holds enough questions for an attempt; a round whose bank does not never accepts one."""
+        return self.bank_version is not None and self.question_count >= self.questions_per_attempt
 
     def is_accepting(self, now: int) -> bool:
         """Server time decides, not the stored status: a late scheduler never widens the window."""
@@ -64,6 +73,8 @@ RULE_LIMITS: dict[str, tuple[int, int]] = {
     "max_attempts": (1, 1000),
     "grace_seconds": (0, 600),
 }
+# Prizes may change until the round is published (they take effect when it is finalized, or finalized again).
+PRIZE_FIELDS = ("prizes", "unit_prizes")
 FROZEN_ONCE_OPEN = (
     "opens_at", "questions_per_attempt", "time_limit_seconds", "max_attempts",
     "grace_seconds", "prediction_question", "prediction_target", "score_visibility",

@@ -8,7 +8,9 @@ from dataclasses import replace
 from chalicelib import runtime
 from chalicelib.events import finalizer
 from chalicelib.observability import logger, metrics_count, tracer
+from chalicelib.services import publication
 from chalicelib.services import results as result_files
+from chalicelib.store import participants as participant_store
 from chalicelib.store import rounds as round_store
 
 # Finalization waits a little past the last accepted submission, so the index of accepted attempts has caught up
@@ -38,14 +40,18 @@ def tick(now: int | None = None) -> dict:
 
 @tracer.capture_method
 def finalize_due(now: int | None = None) -> dict:
-    """Finalizes closed rounds once no submission can still arrive, and finalized rounds again whose result
-    files are missing."""
+    """Finalizes closed rounds once no submission can still arrive (leaving out the disqualified participants),
+    and finalized rounds again whose result files are missing; then publishes what `publication: automatic`
+    publishes at once."""
     now = runtime.now_ms() if now is None else now
     done = []
+    excluded: frozenset[str] | None = None
     for round_ in round_store.list_rounds(fresh=True):
         if round_.status == "finalized" and not result_files.readable(round_.id):
             round_ = replace(round_, status="closed")
         if round_.status == "closed" and now >= round_.closes_at + round_.grace_seconds * 1000 + SETTLE_MS:
-            finalizer.finalize(round_)
+            excluded = participant_store.disqualified_ids() if excluded is None else excluded
+            finalizer.finalize(round_, excluded)
             done.append(round_.id)
+    publication.publish_due(round_store.list_rounds(fresh=True))    # logs what it published
     return {"finalized": done}

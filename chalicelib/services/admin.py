@@ -18,6 +18,7 @@ from chalicelib.fields import integer, one_of, optional, text, timestamp, valida
 from chalicelib.services import results as result_files
 from chalicelib.services.lookups import round_not_found, round_or_404
 from chalicelib.services.participants import check_password
+from chalicelib.services.prize_fields import prize_list, unit_prize_list
 from chalicelib.services.views import round_view
 from chalicelib.store import organizers as organizer_store
 from chalicelib.store import results as result_store
@@ -97,7 +98,15 @@ def import_questions(upload: Upload, round_id: str) -> dict:
         count = round_store.replace_bank(round_.id, [_bank_question(d) for d in drafts], runtime.now_ms())
     except round_store.RoundStarted:
         raise _round_started() from None
-    return {"count": count}
+    return {"count": count, "warning": bank_warning(replace(round_, question_count=count))}
+
+
+def bank_warning(round_: Round) -> str | None:
+    """What the organizer must know when the bank is too small for an attempt (the round then takes none)."""
+    if round_.question_count >= round_.questions_per_attempt:
+        return None
+    return (f"Ngân hàng có {round_.question_count} câu hỏi, ít hơn số câu mỗi bài thi "
+            f"({round_.questions_per_attempt}): đợt thi sẽ không nhận bài thi cho đến khi có đủ câu hỏi.")
 
 
 # --- rounds
@@ -121,6 +130,8 @@ ROUND_FIELDS = {
     "prediction_question": (text(1, 500), False),
     "prediction_target": (one_of(*PREDICTION_TARGETS), False),
     "score_visibility": (one_of(*SCORE_VISIBILITY), False),
+    "prizes": (prize_list, False),
+    "unit_prizes": (unit_prize_list, False),
     "max_attempts": (optional(integer(*RULE_LIMITS["max_attempts"])), False),
     **{name: (integer(*RULE_LIMITS[name]), False)
        for name in ("questions_per_attempt", "time_limit_seconds", "grace_seconds")},
@@ -157,6 +168,8 @@ def update_round(round_id: str, body: dict) -> dict:
         raise _round_started() from None
     except round_store.RoundClosed:
         raise errors.conflict("round_closed", "Đợt thi đã kết thúc, không thể thay đổi.") from None
+    except round_store.RoundPublished:
+        raise errors.conflict("round_published", "Kết quả đợt thi đã công bố, không thể thay đổi.") from None
     except round_store.RoundMissing:
         raise round_not_found() from None
     return {"round": round_view(updated, now)}

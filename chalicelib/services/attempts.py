@@ -34,7 +34,7 @@ def _not_open() -> errors.Conflict:
 def start(participant_id: str, round_id: str) -> Started:
     round_ = round_or_404(round_id)
     now = runtime.now_ms()
-    if not round_.is_accepting(now) or not round_.bank_version:
+    if not round_.is_accepting(now) or not round_.bank_version or not round_.bank_ready:  # bank too small: none
         raise _not_open()
     participant = participant_store.get(participant_id)
     if participant is None:

@@ -6,6 +6,7 @@ from chalicelib import config, runtime
 from chalicelib.contest.settings import ContestSettings
 from chalicelib.contest.units import Targets
 from chalicelib.services.views import round_view, unit_view
+from chalicelib.store import content as content_store
 from chalicelib.store import rounds as round_store
 from chalicelib.store import settings as settings_store
 from chalicelib.store import units as unit_store
@@ -31,6 +32,7 @@ def overview() -> dict:
         "targets": {"official_rate": current.targets.official_rate, "citizen_rate": current.targets.citizen_rate},
         "contact": current.contact, "phone_verification": current.phone_verification,
         "publication": current.publication,
+        "pages": [{"slug": slug, "title": title} for slug, title in content_store.page_titles()],
         "rounds": [round_view(r, now) for r in round_store.list_rounds()],
     }
 

@@ -41,7 +41,7 @@ def leaderboard(round_id: str, query: Mapping[str, str]) -> dict:
     round_ = round_or_404(round_id)
     limit = query_integer(query, "limit", 1, 100, default=20)
     category = query_choice(query, "category", CATEGORIES)
-    return _cached(("leaderboard", round_id, round_.status, category, limit),
+    return _cached(("leaderboard", round_id, round_.is_published, category, limit),
                    lambda: _leaderboard(round_, category, limit))
 
 
@@ -49,7 +49,7 @@ def _leaderboard(round_: Round, category: str | None, limit: int) -> dict:
     round_id = round_.id
     unit_names = {unit.id: unit.name for unit in unit_store.list_units()}
     now = runtime.now_ms()
-    if round_.status == "finalized":
+    if round_.is_published:  # final once published: until then (publication `review`) the live board stays
         snapshot = standing_store.load_final(round_id, category or "all") or []
         entries = [_standing(e["category_rank"] if category else e["rank"], e["attempt"], e["display_name"],
                              unit_names, True) for e in snapshot[:limit]]
@@ -64,12 +64,12 @@ def _leaderboard(round_: Round, category: str | None, limit: int) -> dict:
 
 def unit_table(round_id: str) -> dict:
     round_ = round_or_404(round_id)
-    return _cached(("units", round_id, round_.status), lambda: _unit_table(round_))
+    return _cached(("units", round_id, round_.is_published), lambda: _unit_table(round_))
 
 
 def _unit_table(round_: Round) -> dict:
     round_id = round_.id
-    if round_.status == "finalized":
+    if round_.is_published:  # final once published (see _leaderboard)
         entries = standing_store.load_final(round_id, "units") or []
         return {"round_id": round_id, "final": True, "as_of": iso(runtime.now_ms()),
                 "entries": entries}

@@ -14,9 +14,10 @@ _ROUND_PUBLIC = ("name", "questions_per_attempt", "time_limit_seconds", "max_att
 
 
 def round_view(round_: Round, now: int) -> dict:
-    view = {"id": round_.id, "opens_at": iso(round_.opens_at), "closes_at": iso(round_.closes_at),
+    view: dict = {"id": round_.id, "opens_at": iso(round_.opens_at), "closes_at": iso(round_.closes_at),
             "status": round_.effective_status(now), "published_at": iso(round_.published_at)}
     view.update({name: getattr(round_, name) for name in _ROUND_PUBLIC})
+    view.update({"prizes": [asdict(p) for p in round_.prizes], "unit_prizes": [asdict(p) for p in round_.unit_prizes]})
     return view
 
 

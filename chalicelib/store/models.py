@@ -11,7 +11,7 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 
@@ -25,6 +25,17 @@ class UnitModel(Model):
     kind = UnicodeAttribute()
     headcount = NumberAttribute(null=True)
     population = NumberAttribute(null=True)
+
+
+class ByUnitIndex(GlobalSecondaryIndex):
+    """Participants by unit (keys only): whether a unit is still in use, without a Scan."""
+
+    class Meta:
+        index_name = "by_unit"
+        projection = KeysOnlyProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    participant_id = UnicodeAttribute(range_key=True)
 
 
 class ParticipantModel(Model):
@@ -45,6 +56,8 @@ class ParticipantModel(Model):
     verified = BooleanAttribute(default=False)
     status = UnicodeAttribute(default="active")
     disqualified_reason = UnicodeAttribute(null=True)
+
+    by_unit = ByUnitIndex()
 
 
 class GuardModel(Model):
@@ -87,6 +100,8 @@ class RoundModel(Model):
     prediction_truth = NumberAttribute(null=True)
     score_visibility = UnicodeAttribute(default="immediate")
     published_at = NumberAttribute(null=True)
+    prizes = JSONAttribute(null=True)          # [{name, count, category}]
+    unit_prizes = JSONAttribute(null=True)     # [{name, count}]
 
 
 class OptionMap(MapAttribute):
@@ -235,6 +250,21 @@ class SettingModel(Model):
     updated_at = NumberAttribute()
 
 
+class ContentModel(Model):
+    """What organizers write for everyone to read: pages (`page`, slug) and announcements (`announcement`, id;
+    ids sort by publication time)."""
+
+    class Meta:
+        table_name = "content"
+
+    kind = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()
+    body_html = UnicodeAttribute()
+    at = NumberAttribute()
+
+
 MODELS: dict[str, type[Model]] = {
     "units": UnitModel,
     "participants": ParticipantModel,
@@ -246,4 +276,5 @@ MODELS: dict[str, type[Model]] = {
     "attempts": AttemptModel,
     "standings": StandingModel,
     "settings": SettingModel,
+    "content": ContentModel,
 }

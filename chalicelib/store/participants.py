@@ -10,7 +10,11 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.contest.participants import Participant
 from chalicelib.store import connection
 from chalicelib.store.items import condition_failed, get_or_none, reason_codes
-from chalicelib.store.models import GuardModel, ParticipantModel
+from chalicelib.store.models import GuardModel, ParticipantModel, StandingModel
+
+# The disqualified participants, one marker item each under one key of the standings table: finalization reads
+# them all with one Query, never a Scan of the participants. `set_status` keeps them in step with the participant.
+_EXCLUDED = "excluded"
 
 
 class AlreadyClaimed(Exception):
@@ -99,6 +103,40 @@ def save_all(participants: list[Participant]) -> None:
 def count() -> int:
     """How many participants are stored (a Scan: for test recomputations and tools, never a request)."""
     return sum(1 for _ in ParticipantModel.scan(attributes_to_get=["participant_id"]))
+
+
+def in_unit(unit_id: str) -> bool:
+    """Whether any participant is registered under the unit (one keys-only index read, never a Scan)."""
+    return any(True for _ in ParticipantModel.by_unit.query(unit_id, limit=1, page_size=1))
+
+
+def set_status(participant_id: str, status: str, reason: str | None = None) -> bool:
+    """Disqualifies (`disqualified`, with a reason) or reinstates (`active`) a participant, and adds or removes
+    their marker in the same transaction; False when there is no such participant."""
+    disqualified = status == "disqualified"
+    marker = StandingModel(_EXCLUDED, participant_id, data={"reason": reason})
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.update(ParticipantModel(participant_id),
+                      actions=[ParticipantModel.status.set(status),
+                               ParticipantModel.disqualified_reason.set(reason or "") if disqualified
+                               else ParticipantModel.disqualified_reason.remove()],
+                      condition=ParticipantModel.participant_id.exists())
+            if disqualified:
+                tx.save(marker)
+            else:
+                tx.delete(marker)
+    except TransactWriteError as error:
+        if reason_codes(error)[:1] == ["ConditionalCheckFailed"]:
+            return False
+        raise
+    return True
+
+
+def disqualified_ids() -> frozenset[str]:
+    """The ids of every disqualified participant (a Query of their markers, page by page)."""
+    return frozenset(item.sk for item in StandingModel.query(_EXCLUDED, consistent_read=True,
+                                                             attributes_to_get=["pk", "sk"]))
 
 
 def find_by_phone(phone: str) -> Participant | None:

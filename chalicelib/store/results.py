@@ -12,7 +12,7 @@ from chalicelib.store.cache import remembered
 
 PREFIX = "results"
 LINK_SECONDS = 600          # links expire well within the 15 minutes the contract allows
-NAMES = ("ranking", "units", "attempts")     # the result files of the contract, each as CSV and XLSX
+NAMES = ("ranking", "units", "attempts", "prizes")     # the result files of the contract, each as CSV and XLSX
 CONTENT_TYPES = {".csv": "text/csv; charset=utf-8",
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

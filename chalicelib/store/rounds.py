@@ -11,7 +11,8 @@ from pynamodb.expressions.update import Action
 from chalicelib import config
 from chalicelib.contest.attempts import BankQuestion
 from chalicelib.contest.ids import plausible
-from chalicelib.contest.rounds import Round
+from chalicelib.contest.prizes import Prize, UnitPrize
+from chalicelib.contest.rounds import PRIZE_FIELDS, Round
 from chalicelib.store.cache import TimedCache, remembered
 from chalicelib.store.items import condition_failed, get_or_none
 from chalicelib.store.models import OptionMap, QuestionModel, RoundModel
@@ -36,6 +37,10 @@ class RoundMissing(Exception):
     pass
 
 
+class RoundPublished(Exception):
+    pass
+
+
 def _to_round(item: RoundModel) -> Round:
     values = {name: getattr(item, "round_id" if name == "id" else name) for name in _ROUND_FIELDS}
     for name in ("opens_at", "closes_at", "questions_per_attempt", "time_limit_seconds", "grace_seconds",
@@ -44,11 +49,19 @@ def _to_round(item: RoundModel) -> Round:
     for name in ("max_attempts", "prediction_truth", "published_at"):
         if values[name] is not None:
             values[name] = int(values[name])
+    values["prizes"] = tuple(Prize(**p) for p in values["prizes"] or ())
+    values["unit_prizes"] = tuple(UnitPrize(**p) for p in values["unit_prizes"] or ())
     return Round(**values)
+
+
+def _stored(name: str, value):
+    """A round field as the item holds it (prize lines as plain JSON)."""
+    return [asdict(prize) for prize in value] if name in PRIZE_FIELDS else value
 
 
 def _to_item(round_: Round) -> RoundModel:
     values = asdict(round_)
+    values.update({name: _stored(name, getattr(round_, name)) for name in PRIZE_FIELDS})
     return RoundModel(values.pop("id"), **values)
 
 
@@ -84,11 +97,14 @@ def create_round(round_: Round) -> Round:
 
 
 def update_round(round_id: str, changes: dict, now: int, touches_rules: bool) -> Round:
-    """Applies `changes`. Rules change only before opening; name and closes_at until the round closes."""
+    """Applies `changes`. Rules change only before opening; name and closes_at until the round closes; prizes
+    until it is published."""
     item = RoundModel(round_id)
-    actions = [getattr(RoundModel, name).set(value) for name, value in changes.items()]
+    actions = [getattr(RoundModel, name).set(_stored(name, value)) for name, value in changes.items()]
     still_open = RoundModel.status.is_in("scheduled", "open") & (RoundModel.closes_at > now)
-    condition = RoundModel.round_id.exists() & still_open
+    condition = RoundModel.round_id.exists() & RoundModel.published_at.does_not_exist()
+    if any(name not in PRIZE_FIELDS for name in changes):
+        condition &= still_open
     if touches_rules:
         condition &= (RoundModel.status == "scheduled") & (RoundModel.opens_at > now)
     try:
@@ -100,6 +116,8 @@ def update_round(round_id: str, changes: dict, now: int, touches_rules: bool) ->
         current = get_round(round_id, fresh=True)
         if current is None:
             raise RoundMissing(round_id) from error
+        if current.is_published:
+            raise RoundPublished(round_id) from error
         if current.effective_status(now) in ("closed", "finalized"):
             raise RoundClosed(round_id) from error
         raise RoundStarted(round_id) from error
@@ -118,6 +136,37 @@ def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra:
         RoundModel(round_id).update(
             actions=actions,
             condition=RoundModel.round_id.exists() & RoundModel.status.is_in(*allowed_from))
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    finally:
+        _rounds_cache.clear()
+    return True
+
+
+def reopen(round_id: str) -> bool:
+    """A closed or finalized round that is not published goes (back) to `closed`, for the next finalize_rounds
+    run to finalize it again; False when it is published, or neither closed nor finalized."""
+    try:
+        RoundModel(round_id).update(
+            actions=[RoundModel.status.set("closed")],
+            condition=RoundModel.status.is_in("closed", "finalized") & RoundModel.published_at.does_not_exist())
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    finally:
+        _rounds_cache.clear()
+    return True
+
+
+def publish(round_id: str, now: int) -> bool:
+    """Publishes a finalized round now; False when it is not finalized or was published before."""
+    try:
+        RoundModel(round_id).update(
+            actions=[RoundModel.published_at.set(now)],
+            condition=(RoundModel.status == "finalized") & RoundModel.published_at.does_not_exist())
     except UpdateError as error:
         if condition_failed(error):
             return False

@@ -1,0 +1,56 @@
+"""A round's prizes as finalization records them: the awards (contest/prizes.py) of the final ranking and the unit
+table, the `prizes` result file's rows (with phones, for organizers) and the public snapshot that
+GET /api/rounds/{round_id}/prizes serves once the round is published."""
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from chalicelib.contest import prizes
+from chalicelib.contest.names import mask_name
+from chalicelib.contest.ranking import FinalRanking
+from chalicelib.contest.rounds import Round
+from chalicelib.contest.units import UnitStanding, UnitTree
+from chalicelib.events.exports import CATEGORY_NAMES, Names
+
+PRIZES_HEADER = ["Loại giải", "Giải", "Đối tượng", "Hạng", "Họ và tên", "Số điện thoại", "Đơn vị", "Số câu đúng",
+                 "Tổng số câu", "Thời gian làm bài (ms)", "Người dự thi của đơn vị", "Mã thí sinh hoặc đơn vị"]
+OVERALL = "Xếp chung"
+
+
+@dataclass(frozen=True)
+class Awards:
+    individual: list[prizes.Award]
+    units: list[prizes.UnitAward]
+
+
+def award(round_: Round, ranking: FinalRanking, table: list[UnitStanding], tree: UnitTree,
+          excluded: Collection[str] = frozenset()) -> Awards:
+    """The round's prizes, awarded down its final ranking and unit table."""
+    top_level = {unit.id for unit in tree.units() if unit.parent_id is None}
+    return Awards(prizes.award_individual(round_.prizes, ranking.entries, excluded),
+                  prizes.award_units(round_.unit_prizes, table, top_level))
+
+
+def prize_rows(awards: Awards, names: Names) -> Iterator[list]:
+    for a in awards.individual:
+        s = a.entry.attempt
+        yield ["Cá nhân", a.prize, CATEGORY_NAMES.get(a.category or "", OVERALL), a.rank,
+               names.person(s.participant_id), names.phone(s.participant_id), names.unit(s.unit_id), s.correct,
+               s.total, s.duration_ms, None, s.participant_id]
+    for u in awards.units:
+        yield ["Tập thể", u.prize, None, u.rank, None, None, u.standing.name, None, None, None,
+               u.standing.participants, u.standing.unit_id]
+
+
+def snapshot(awards: Awards, names: Names) -> dict:
+    """What the public prize list shows (names masked, no phones)."""
+    individual = [{"prize": a.prize, "category": a.category, "rank": a.rank,
+                   "participant_id": a.entry.attempt.participant_id,
+                   "display_name": mask_name(names.person(a.entry.attempt.participant_id) or ""),
+                   "unit_name": names.unit(a.entry.attempt.unit_id), "correct": a.entry.attempt.correct,
+                   "total": a.entry.attempt.total, "duration_ms": a.entry.attempt.duration_ms}
+                  for a in awards.individual]
+    units = [{"prize": u.prize, "rank": u.rank, "unit_id": u.standing.unit_id, "name": u.standing.name}
+             for u in awards.units]
+    return {"individual": individual, "units": units}
