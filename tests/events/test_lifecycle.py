@@ -104,7 +104,7 @@ def test_final_best_differs_from_live_best(api, contest, local_aws, capsys):
     files = api.get("/api/admin/rounds/dot-1/results", token=contest.admin).body
     assert files["status"] == "ready" and files["prediction_truth"] == 0
     assert sorted((f["name"], f["format"]) for f in files["files"]) == sorted(
-        (n, f) for n in ("ranking", "units", "attempts") for f in ("csv", "xlsx"))
+        (n, f) for n in ("ranking", "units", "attempts", "prizes") for f in ("csv", "xlsx"))
     link = files["files"][0]["url"]
     assert "X-Amz-Expires=" in link and int(link.split("X-Amz-Expires=")[1].split("&")[0]) <= 900
     assert files["files"][0]["expires_at"] <= iso(contest.clock.now + 15 * 60 * 1000)

@@ -17,4 +17,4 @@ def test_a_kill_during_a_burst_loses_nothing_and_doubles_nothing():
                                               "final leaderboard (top 100)", "ranking.csv: participants",
                                               "attempts.csv", "attempts.xlsx: rows"}, summary
     assert all(v.expected == v.found for v in report.views), summary
-    assert "all 6 files read back the same" in summary
+    assert "all 8 files read back the same" in summary

@@ -112,7 +112,7 @@ def test_register_start_submit_see_it_live_close_and_download_the_results(api, c
     results = api.get("/api/admin/rounds/dot-1/results", token=contest.admin)
     assert results.status == 200 and results.body["status"] == "ready", results.text
     files = {(f["name"], f["format"]): f["url"] for f in results.body["files"]}
-    assert set(files) == {(n, f) for n in ("ranking", "units", "attempts") for f in ("csv", "xlsx")}
+    assert set(files) == {(n, f) for n in ("ranking", "units", "attempts", "prizes") for f in ("csv", "xlsx")}
     for url in files.values():
         assert url.startswith(stack.settings.s3_endpoint + "/"), url       # the local S3, presigned
 

@@ -47,3 +47,12 @@ def test_a_round_has_started_once_opened_or_past_its_opening():
     assert not round_().has_started(OPENS - 1)
     assert round_().has_started(OPENS)
     assert round_(status="open").has_started(0)
+
+
+def test_a_bank_smaller_than_an_attempt_is_not_ready():
+    from dataclasses import replace
+
+    base = Round("dot-1", "Đợt 1", 0, 10, questions_per_attempt=5, bank_version="v1")
+    assert replace(base, question_count=5).bank_ready
+    assert not replace(base, question_count=4).bank_ready
+    assert not replace(base, question_count=9, bank_version=None).bank_ready
