@@ -159,7 +159,8 @@ def update_round(round_id: str, body: dict) -> dict:
     changes = validate(body, spec, partial=True)
     current = round_or_404(round_id, fresh=True)
     merged = replace(current, **changes)
-    _check_window(merged.opens_at, merged.closes_at)
+    if {"opens_at", "closes_at"} & set(changes):
+        _check_window(merged.opens_at, merged.closes_at)
     now = runtime.now_ms()
     touches_rules = any(name in FROZEN_ONCE_OPEN for name in changes)
     try:

@@ -296,7 +296,16 @@ def run_everything(client, clock: Clock, recorder: Recorder) -> set[tuple[str, s
     token = api.post("/api/admin/sessions", {"username": "btc", "password": "mat-khau-btc-1"}).body["token"]
     contest = Contest(api, clock, token)
     contest.add_units()
+    api.put("/api/admin/contest", {"publication": "review", "contact": "Sở Nội vụ"}, token=token)
+    api.put("/api/admin/pages/the-le", {"title": "Thể lệ", "body": "# Thể lệ"}, token=token)
+    api.get("/api/pages/the-le")
+    api.post("/api/admin/previews", {"body": "*x*"}, token=token)
+    notice = api.post("/api/admin/announcements", {"title": "Khai mạc", "body": "Mở đợt 1."}, token=token)
+    api.get("/api/announcements")
+    api.call("DELETE", f"/api/admin/announcements/{notice.body['announcement']['id']}", token=token)
+    api.call("DELETE", "/api/admin/units/dong-hoi-hai-dinh", token=token)
     contest.open_round("dot-1")
+    api.get("/api/admin/rounds/dot-1/questions", token=token)
     api.put("/api/admin/rounds/dot-1", {"name": "Đợt thi thứ nhất"}, token=token)
     participant, me = contest.register()
     phone = me["phone"]
@@ -331,6 +340,13 @@ def run_everything(client, clock: Clock, recorder: Recorder) -> set[tuple[str, s
         client.lambda_.invoke("tick_rounds", schedule)
         client.lambda_.invoke("finalize_rounds", schedule)
     api.get("/api/admin/rounds/dot-1/results", token=token)
+    api.call("DELETE", "/api/admin/units/so-noi-vu", token=token)     # in use: its participants' index read
+    api.get("/api/admin/rounds/dot-1/prizes", token=token)
+    api.post("/api/admin/rounds/dot-1/finalize", token=token)
+    with recorder.recording():
+        client.lambda_.invoke("finalize_rounds", schedule)
+    api.post("/api/admin/rounds/dot-1/publish", token=token)
+    api.get("/api/rounds/dot-1/prizes")
     api.put("/api/admin/rounds/dot-1/questions", {"questions": questions(6)}, token=token)
     return requests
 
