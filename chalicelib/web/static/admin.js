@@ -5,7 +5,6 @@
   "use strict";
 
   var TOKEN_KEY = "cuocthi.admin.token";
-  var TZ_OFFSET = "+07:00"; // Vietnam keeps one offset all year
   var XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   var app = document.getElementById("app");
   var routeSeq = 0;
@@ -24,7 +23,7 @@
     payload_too_large: "Tệp quá lớn (tối đa 1 MiB).",
     unsupported_media_type: "Chỉ nhận tệp CSV hoặc XLSX."
   };
-  var STATUS = {scheduled: "Sắp mở", open: "Đang mở", closed: "Đã đóng", finalized: "Đã công bố kết quả"};
+  var STATUS = {scheduled: "Sắp mở", open: "Đang mở", closed: "Đã đóng", finalized: "Đã tổng hợp kết quả", published: "Đã công bố kết quả"};
   var TARGETS = {perfect_participants: "Số người trả lời đúng tất cả các câu", participants: "Số người dự thi",
     submissions: "Số bài thi"};
   var FILES = {ranking: "Bảng xếp hạng cá nhân", units: "Kết quả theo đơn vị", attempts: "Tất cả bài thi"};
@@ -40,14 +39,13 @@
     var d = new Date(Date.parse(iso) + 7 * 3600 * 1000);
     return pad(d.getUTCHours()) + " giờ " + pad(d.getUTCDate()) + "/" + pad(d.getUTCMonth() + 1);
   }
-  // ISO instant <-> the value of <input type=datetime-local>, read as Vietnam time.
-  function toLocalInput(iso) {
-    if (!iso) return "";
-    return new Date(Date.parse(iso) + 7 * 3600 * 1000).toISOString().slice(0, 16);
-  }
-  function fromLocalInput(value) { return value ? value + ":00" + TZ_OFFSET : ""; }
+  // ISO instant <-> the value of <input type=datetime-local>, read in the contest's time zone.
+  var toLocalInput = C.toZoneInput, fromLocalInput = C.fromZoneInput;
   function infoBox(text) { return el("div", {class: "info", role: "status", text: text}); }
-  function badge(status) { return el("span", {class: "badge " + status, text: STATUS[status] || status}); }
+  function badge(status, publishedAt) {
+    var shown = status === "finalized" && publishedAt ? "published" : status;
+    return el("span", {class: "badge " + status, text: STATUS[shown] || status});
+  }
   function field(id, label, input, hint) { return C.field(id, label, input, hint, true); }
   function showFieldErrors(form, body) {
     var shown = C.showFieldErrors(form, (body && body.error && body.error.fields) || {});
@@ -83,7 +81,7 @@
     clear(nav);
     if (!token()) return;
     var here = location.hash || "#/";
-    [["#/", "Đợt thi"], ["#/don-vi", "Đơn vị"], ["#/bang-dieu-khien", "Bảng điều khiển"]].forEach(function (item) {
+    [["#/", "Đợt thi"], ["#/don-vi", "Đơn vị"], ["#/bang-dieu-khien", "Bảng điều khiển"]].concat(admin.nav).forEach(function (item) {
       add(nav, el("a", {href: item[0], text: item[1], "aria-current": here === item[0] ? "page" : null}));
     });
     add(nav, el("button", {type: "button", text: "Đăng xuất", onclick: signOut}));
@@ -100,6 +98,7 @@
     else if ((m = hash.match(/^\/dot\/([a-z0-9-]+)$/))) roundPage(m[1]);
     else if (hash === "/don-vi") unitsPage();
     else if (hash === "/bang-dieu-khien") dashboardPage();
+    else if (admin.pages.some(function (p) { return (m = hash.match(p.path)) && (p.draw(m, routeSeq), true); })) { /* drawn */ }
     else render(el("h1", {text: "Không tìm thấy trang"}), el("p", null, el("a", {href: "#/", text: "Về danh sách đợt thi"})));
     app.focus({preventScroll: true});
   }
@@ -149,7 +148,7 @@
       add(holder, table(["Đợt thi", "Trạng thái", "Mở lúc", "Đóng lúc"], rounds.map(function (r) {
         return el("tr", {"data-round": r.id},
           el("td", null, el("a", {href: "#/dot/" + r.id, class: "strong", text: r.name}), el("div", {class: "muted small", text: r.id})),
-          el("td", null, badge(r.status)), el("td", {text: fmtTime(r.opens_at)}), el("td", {text: fmtTime(r.closes_at)}));
+          el("td", null, badge(r.status, r.published_at)), el("td", {text: fmtTime(r.opens_at)}), el("td", {text: fmtTime(r.closes_at)}));
       })));
     });
   }
@@ -166,7 +165,7 @@
     }));
     var initial = {
       name: r.name || "", opens_at: toLocalInput(r.opens_at), closes_at: toLocalInput(r.closes_at),
-      questions_per_attempt: String(r.questions_per_attempt), time_limit_seconds: String(r.time_limit_seconds),
+      questions_per_attempt: String(r.questions_per_attempt), time_limit_seconds: String(r.time_limit_seconds / 60), // minutes
       max_attempts: r.max_attempts === null || r.max_attempts === undefined ? "" : String(r.max_attempts),
       grace_seconds: String(r.grace_seconds), prediction_question: r.prediction_question || "",
       prediction_target: r.prediction_target || "perfect_participants"
@@ -176,11 +175,11 @@
         "Chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ dot-1. Để trống để hệ thống tự đặt.") : null,
       field("name", "Tên đợt thi", el("input", {type: "text", value: initial.name, required: true})),
       el("div", {class: "grid2"},
-        field("opens_at", "Mở lúc (giờ Việt Nam)", el("input", {type: "datetime-local", value: initial.opens_at, required: true})),
-        field("closes_at", "Đóng lúc (giờ Việt Nam)", el("input", {type: "datetime-local", value: initial.closes_at, required: true}))),
+        field("opens_at", "Mở lúc (" + C.zoneLabel() + ")", el("input", {type: "datetime-local", value: initial.opens_at, required: true})),
+        field("closes_at", "Đóng lúc (" + C.zoneLabel() + ")", el("input", {type: "datetime-local", value: initial.closes_at, required: true}))),
       el("div", {class: "grid2"},
         field("questions_per_attempt", "Số câu mỗi bài thi", el("input", {type: "number", min: 1, max: 200, value: initial.questions_per_attempt})),
-        field("time_limit_seconds", "Thời gian làm bài (giây)", el("input", {type: "number", min: 10, value: initial.time_limit_seconds})),
+        field("time_limit_seconds", "Thời gian làm bài (phút)", el("input", {type: "number", min: 1, step: "any", value: initial.time_limit_seconds})),
         field("max_attempts", "Số lượt thi tối đa", el("input", {type: "number", min: 1, max: 1000, value: initial.max_attempts}),
           "Để trống nếu không giới hạn."),
         field("grace_seconds", "Thời gian chờ nộp bài trễ (giây)", el("input", {type: "number", min: 0, max: 600, value: initial.grace_seconds}))),
@@ -198,6 +197,7 @@
         var v = values[name];
         if (name === "opens_at" || name === "closes_at") body[name] = fromLocalInput(v);
         else if (name === "max_attempts") body[name] = v === "" ? null : Number(v);
+        else if (name === "time_limit_seconds") body[name] = v === "" ? v : Math.round(Number(v) * 60);
         else if (/_attempt$|_seconds$/.test(name)) body[name] = v === "" ? v : Number(v);
         else if (name === "prediction_question" && v === "" && isNew) return;
         else body[name] = v;
@@ -237,7 +237,7 @@
     var head = el("div", {id: "round-head"});
     function drawHead(r) {
       clear(head);
-      add(head, el("h1", null, r.name, " ", badge(r.status)),
+      add(head, el("h1", null, r.name, " ", badge(r.status, r.published_at)),
         el("p", {class: "muted", text: "Mã " + r.id + " · mở " + fmtTime(r.opens_at) + " · đóng " + fmtTime(r.closes_at)}));
     }
     drawHead(round);
@@ -248,7 +248,7 @@
     var results = el("section", {"aria-labelledby": "h-results"}, el("h2", {id: "h-results", text: "Kết quả"}), resultsBox(round));
     if (!closable) { // closed: nothing left to change, the results come first
       render(back, head, editStatus, results,
-        el("p", {class: "muted", text: "Đợt thi đã đóng: không thể thay đổi thông tin, quy định hay câu hỏi."}));
+        el("p", {class: "muted", text: "Đợt thi đã đóng: không thể thay đổi thông tin, quy định hay câu hỏi."}), sections(round));
       return;
     }
     render(back, head,
@@ -259,10 +259,10 @@
           url: "/api/admin/rounds/" + round.id + "/questions",
           hint: "Tệp CSV hoặc XLSX, dòng đầu là tên cột: text, option_a … option_f (ít nhất 2 phương án), answer (chữ A–F), id (tuỳ chọn). " +
             "Nạp lại sẽ thay toàn bộ ngân hàng câu hỏi; chỉ làm được trước khi đợt thi mở.",
-          done: function (body) { return "Đã nhập " + fmtInt(body.count) + " câu hỏi."; }
+          done: function (body) { return "Đã nhập " + fmtInt(body.count) + " câu hỏi." + (body.warning ? " " + body.warning : ""); }
         })),
       el("section", {"aria-labelledby": "h-close"}, el("h2", {id: "h-close", text: "Đóng đợt thi"}), closeBox(round, drawHead)),
-      results);
+      results, sections(round));
   }
   function closeBox(round, drawHead) {
     var box = el("div", {class: "box", id: "close-box"});
@@ -501,6 +501,23 @@
     every(30000, function () { loadStats(); loadUnits(); });
   }
 
+  // --- pages of the other admin-*.js files: they register here before the first route -----------------------
+  // admin.nav: [hash, label]; admin.pages: {path: RegExp on the hash, draw(match, seq)};
+  // admin.roundSections: function (round) → a node added at the end of a round's page.
+  var admin = window.CuocThiAdmin = {
+    nav: [], pages: [], roundSections: [],
+    api: api, message: message, render: render, field: field, table: table, badge: badge, infoBox: infoBox,
+    showFieldErrors: showFieldErrors, current: current, toLocalInput: toLocalInput, fromLocalInput: fromLocalInput,
+    redraw: route
+  };
+  function sections(round) { return admin.roundSections.map(function (section) { return section(round); }); }
+
   window.addEventListener("hashchange", route);
-  route();
+  // Dates are entered and shown in the contest's time zone: learn it first (Vietnam's if the request fails).
+  document.addEventListener("DOMContentLoaded", function () {
+    api("GET", "/api/contest").then(function (reply) {
+      if (reply.status === 200 && reply.body.timezone) C.setTimeZone(reply.body.timezone);
+      route();
+    });
+  });
 })();

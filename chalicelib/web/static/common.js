@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var TZ = "Asia/Ho_Chi_Minh";
+  var TZ = "Asia/Ho_Chi_Minh"; // the contest's time zone: setTimeZone() once GET /api/contest has said it
   var SVG_NS = "http://www.w3.org/2000/svg";
   var DEFAULT_ERROR = "Đã có lỗi xảy ra, vui lòng thử lại.";
 
@@ -96,6 +96,31 @@
   }
   function pad(x) { return (x < 10 ? "0" : "") + x; }
 
+  // --- the contest's time zone ----------------------------------------------------------------------------
+  function setTimeZone(tz) {
+    try { new Intl.DateTimeFormat("en-US", {timeZone: tz}); TZ = tz; window.CuocThi.TZ = tz; } catch (e) { /* keep */ }
+  }
+  function zoneLabel() { return TZ === "Asia/Ho_Chi_Minh" || TZ === "Asia/Saigon" ? "giờ Việt Nam" : "múi giờ " + TZ; }
+  // Minutes the zone is ahead of UTC at the instant `ms`.
+  function offsetAt(ms) {
+    var v = {};
+    new Intl.DateTimeFormat("en-US", {timeZone: TZ, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit"}).formatToParts(new Date(ms)).forEach(function (p) { v[p.type] = p.value; });
+    var wall = Date.UTC(+v.year, +v.month - 1, +v.day, +v.hour % 24, +v.minute, +v.second);
+    return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60000);
+  }
+  // ISO instant <-> the value of <input type=datetime-local>, read in the contest's time zone.
+  function toZoneInput(iso) {
+    if (!iso) return "";
+    var ms = Date.parse(iso);
+    return new Date(ms + offsetAt(ms) * 60000).toISOString().slice(0, 16);
+  }
+  function fromZoneInput(value) {
+    if (!value) return "";
+    var wall = Date.parse(value + ":00Z"), offset = offsetAt(wall - offsetAt(wall) * 60000), a = Math.abs(offset);
+    return value + ":00" + (offset < 0 ? "-" : "+") + pad(Math.floor(a / 60)) + ":" + pad(a % 60);
+  }
+
   // --- timers --------------------------------------------------------------------------------------------
   // Timers that belong to the current page; stop() clears them all when the route changes.
   function timers() {
@@ -142,6 +167,7 @@
 
   window.CuocThi = {
     TZ: TZ, el: el, svg: svg, add: add, clear: clear, render: render, alertBox: alertBox, field: field,
-    showFieldErrors: showFieldErrors, fold: fold, fmtInt: fmtInt, fmtRate: fmtRate, fmtTime: fmtTime, pad: pad, timers: timers, messages: messages, client: client
+    showFieldErrors: showFieldErrors, fold: fold, fmtInt: fmtInt, fmtRate: fmtRate, fmtTime: fmtTime, pad: pad, timers: timers, messages: messages, client: client,
+    setTimeZone: setTimeZone, zoneLabel: zoneLabel, toZoneInput: toZoneInput, fromZoneInput: fromZoneInput
   };
 })();
