@@ -2,12 +2,10 @@
 pages and the newest announcements are one Query each)."""
 from __future__ import annotations
 
-from pynamodb.exceptions import DeleteError
-
 from chalicelib import config
 from chalicelib.contest.pages import Announcement, Page
 from chalicelib.store.cache import TimedCache
-from chalicelib.store.items import condition_failed, get_or_none
+from chalicelib.store.items import delete_existing, get_or_none
 from chalicelib.store.models import ContentModel
 
 PAGE, ANNOUNCEMENT = "page", "announcement"
@@ -57,11 +55,6 @@ def announcements() -> list[Announcement]:
 def delete_announcement(announcement_id: str) -> bool:
     """False when there was no such announcement."""
     try:
-        ContentModel(ANNOUNCEMENT, announcement_id).delete(condition=ContentModel.key.exists())
-    except DeleteError as error:
-        if condition_failed(error):
-            return False
-        raise
+        return delete_existing(ContentModel(ANNOUNCEMENT, announcement_id), ContentModel.key.exists())
     finally:
         _cache.clear()
-    return True

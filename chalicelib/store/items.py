@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from pynamodb.exceptions import DoesNotExist, PynamoDBException
+from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException
+from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -17,6 +18,17 @@ def get_or_none(model: type[M], hash_key: str, range_key: str | None = None, con
         return model.get(hash_key, range_key, consistent_read=consistent)
     except DoesNotExist:
         return None
+
+
+def delete_existing(item: Model, exists: Condition) -> bool:
+    """Deletes the item if `exists` (its key attribute's exists()) holds; False when there was none."""
+    try:
+        item.delete(condition=exists)
+    except DeleteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 def condition_failed(error: PynamoDBException) -> bool:

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import asdict
 
 from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib import config
@@ -128,14 +129,10 @@ def update_round(round_id: str, changes: dict, now: int, touches_rules: bool) ->
     return updated
 
 
-def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra: dict | None = None) -> bool:
-    """Moves a round to `status` if it is in one of `allowed_from`; False if another run got there first."""
-    actions: list[Action] = [RoundModel.status.set(status)]
-    actions += [getattr(RoundModel, name).set(value) for name, value in (extra or {}).items()]
+def _update_if(round_id: str, actions: list[Action], condition: Condition) -> bool:
+    """Applies `actions` if `condition` holds; False otherwise (another run got there first)."""
     try:
-        RoundModel(round_id).update(
-            actions=actions,
-            condition=RoundModel.round_id.exists() & RoundModel.status.is_in(*allowed_from))
+        RoundModel(round_id).update(actions=actions, condition=condition)
     except UpdateError as error:
         if condition_failed(error):
             return False
@@ -143,37 +140,26 @@ def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra:
     finally:
         _rounds_cache.clear()
     return True
+
+
+def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra: dict | None = None) -> bool:
+    """Moves a round to `status` if it is in one of `allowed_from`; False if another run got there first."""
+    actions: list[Action] = [RoundModel.status.set(status)]
+    actions += [getattr(RoundModel, name).set(value) for name, value in (extra or {}).items()]
+    return _update_if(round_id, actions, RoundModel.round_id.exists() & RoundModel.status.is_in(*allowed_from))
 
 
 def reopen(round_id: str) -> bool:
     """A closed or finalized round that is not published goes (back) to `closed`, for the next finalize_rounds
     run to finalize it again; False when it is published, or neither closed nor finalized."""
-    try:
-        RoundModel(round_id).update(
-            actions=[RoundModel.status.set("closed")],
-            condition=RoundModel.status.is_in("closed", "finalized") & RoundModel.published_at.does_not_exist())
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    finally:
-        _rounds_cache.clear()
-    return True
+    return _update_if(round_id, [RoundModel.status.set("closed")],
+                      RoundModel.status.is_in("closed", "finalized") & RoundModel.published_at.does_not_exist())
 
 
 def publish(round_id: str, now: int) -> bool:
     """Publishes a finalized round now; False when it is not finalized or was published before."""
-    try:
-        RoundModel(round_id).update(
-            actions=[RoundModel.published_at.set(now)],
-            condition=(RoundModel.status == "finalized") & RoundModel.published_at.does_not_exist())
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    finally:
-        _rounds_cache.clear()
-    return True
+    return _update_if(round_id, [RoundModel.published_at.set(now)],
+                      (RoundModel.status == "finalized") & RoundModel.published_at.does_not_exist())
 
 
 def close_round(round_id: str, now: int) -> Round:

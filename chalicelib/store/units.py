@@ -1,12 +1,10 @@
 """The unit tree: small, read by every registration and page, so cached briefly."""
 from __future__ import annotations
 
-from pynamodb.exceptions import DeleteError
-
 from chalicelib import config
 from chalicelib.contest.units import Unit
 from chalicelib.store.cache import TimedCache
-from chalicelib.store.items import condition_failed
+from chalicelib.store.items import delete_existing
 from chalicelib.store.models import UnitModel
 
 _cache: TimedCache[list[Unit]] = TimedCache(lambda: config.current().round_cache_seconds)
@@ -35,14 +33,9 @@ def exists(unit_id: str) -> bool:
 def delete_unit(unit_id: str) -> bool:
     """Deletes the unit; False when there was none."""
     try:
-        UnitModel(unit_id).delete(condition=UnitModel.unit_id.exists())
-    except DeleteError as error:
-        if condition_failed(error):
-            return False
-        raise
+        return delete_existing(UnitModel(unit_id), UnitModel.unit_id.exists())
     finally:
         _cache.clear()
-    return True
 
 
 def save_units(units: list[Unit]) -> None:

@@ -27,12 +27,17 @@ contest_st = st.tuples(st.lists(category_st, max_size=30), st.lists(prize_st, ma
                        st.sets(st.integers(0, 29), max_size=6))
 
 
-@given(contest_st)
-def test_each_line_takes_the_best_unawarded_eligible_people_in_order(contest):
+def awarded(contest):
+    """The prize lines, the ranking, the disqualified and the awards of a drawn contest."""
     categories, prizes, excluded_numbers = contest
     entries = ranking(categories)
     excluded = {f"p{n}" for n in excluded_numbers}
-    awards = award_individual(prizes, entries, excluded)
+    return prizes, entries, excluded, award_individual(prizes, entries, excluded)
+
+
+@given(contest_st)
+def test_each_line_takes_the_best_unawarded_eligible_people_in_order(contest):
+    prizes, entries, excluded, awards = awarded(contest)
     # written out plainly: each line, in order, the next `count` people of its category down the ranking
     taken: set[str] = set()
     expected = []
@@ -46,10 +51,7 @@ def test_each_line_takes_the_best_unawarded_eligible_people_in_order(contest):
 
 @given(contest_st)
 def test_nobody_twice_nobody_disqualified_ranks_in_the_line_s_own_ranking(contest):
-    categories, prizes, excluded_numbers = contest
-    entries = ranking(categories)
-    excluded = {f"p{n}" for n in excluded_numbers}
-    awards = award_individual(prizes, entries, excluded)
+    prizes, _, excluded, awards = awarded(contest)
     winners = [a.entry.attempt.participant_id for a in awards]
     assert len(winners) == len(set(winners))
     assert not set(winners) & excluded
