@@ -341,7 +341,9 @@ def test_bundle_carries_the_runtime_dependencies(package):
     with zipfile.ZipFile(package.directory / "deployment.zip") as bundle:
         tops = {name.split("/", 1)[0] for name in bundle.namelist()}
     # aws_xray_sdk: observability's Tracer imports it even when tracing is off
-    for module in ("app.py", "chalicelib", "pynamodb", "aws_lambda_powertools", "aws_xray_sdk", "openpyxl"):
+    # markdown_it, nh3 (a compiled wheel for Lambda's Linux), tzdata: the pages and the contest's time zone
+    for module in ("app.py", "chalicelib", "pynamodb", "aws_lambda_powertools", "aws_xray_sdk", "openpyxl",
+                   "markdown_it", "mdurl", "nh3", "tzdata"):
         assert module in tops, f"{module} is missing from deployment.zip"
 
 
