@@ -40,6 +40,7 @@ def create_tables(client, prefix: str, path: Path = TABLES_FILE) -> list[str]:
     for logical, props in table_definitions(path).items():
         name = prefix + logical
         if name in existing:
+            add_missing_indexes(client, name, props)
             continue
         client.create_table(**create_table_request(name, props))
         client.get_waiter("table_exists").wait(TableName=name)
@@ -48,3 +49,21 @@ def create_tables(client, prefix: str, path: Path = TABLES_FILE) -> list[str]:
             client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
         created.append(name)
     return created
+
+
+def add_missing_indexes(client, name: str, props: dict[str, Any]) -> list[str]:
+    """Adds to an existing table the indexes infra/tables.json has gained since it was created (a data folder
+    of an older version), one at a time as DynamoDB requires; returns their names."""
+    table = client.describe_table(TableName=name)["Table"]
+    have = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+    added = []
+    for index in props.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in have:
+            continue
+        keys = {key["AttributeName"] for key in index["KeySchema"]}
+        client.update_table(TableName=name, AttributeDefinitions=[
+            a for a in props["AttributeDefinitions"] if a["AttributeName"] in keys],
+            GlobalSecondaryIndexUpdates=[{"Create": index}])
+        client.get_waiter("table_exists").wait(TableName=name)
+        added.append(index["IndexName"])
+    return added
