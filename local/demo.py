@@ -120,7 +120,13 @@ def ensure_demo(base_url: str, organizer: Organizer, now: datetime | None = None
         units = load_json("units.json")
         result = http.ok("PUT", "/api/admin/units", units)
         done.append(f"{result.get('created', len(units['units']))} units")
-    existing = {r["id"]: r for r in anonymous.ok("GET", "/api/contest").get("rounds", [])}
+    contest = anonymous.ok("GET", "/api/contest")
+    written = {page["slug"] for page in contest.get("pages", [])}
+    for slug, page in load_json("pages.json").items():
+        if slug not in written:
+            http.ok("PUT", f"/api/admin/pages/{slug}", page)
+            done.append(f"page {slug}")
+    existing = {r["id"]: r for r in contest.get("rounds", [])}
     questions = load_json("questions.json")
     for plan in round_plans(now):
         if plan["id"] in existing:

@@ -45,11 +45,11 @@ def publish(round_id: str) -> dict:
 
 def publish_due(rounds: list[Round]) -> list[str]:
     """With `publication: automatic`, publishes the finalized rounds not yet published; returns their ids."""
-    if contest_service.settings(fresh=True).publication != "automatic":
+    waiting = [r for r in rounds if r.status == "finalized" and not r.is_published]
+    if not waiting or contest_service.settings(fresh=True).publication != "automatic":
         return []
     now = runtime.now_ms()
-    published = [r.id for r in rounds if r.status == "finalized" and not r.is_published
-                 and round_store.publish(r.id, now)]
+    published = [r.id for r in waiting if round_store.publish(r.id, now)]
     if published:
         logger.info("rounds published", extra={"rounds": published})
     return published

@@ -113,6 +113,7 @@ def test_the_local_stack_starts_refuses_a_second_start_stops_cleanly_and_keeps_i
         contest = get(url + "/api/contest")
         assert [(r["id"], r["status"]) for r in contest["rounds"]] == [("dot-1", "open"), ("dot-2", "scheduled")]
         assert all(r["question_count"] >= 60 for r in contest["rounds"])
+        assert sorted(p["slug"] for p in contest["pages"]) == ["huong-dan", "the-le"]   # the rules, the guide
         password = (data / "admin-password").read_text().strip()
         assert f"btc / {password}" in out
         token = get(url + "/api/admin/sessions", body={"username": "btc", "password": password})["token"]
