@@ -27,7 +27,7 @@ def _duration(ms: int) -> str:
     return f"{minutes} phút {seconds} giây" if minutes else f"{seconds} giây"
 
 
-def _lines(text: CertificateText) -> list[tuple[str, str, float]]:
+def _lines(text: CertificateText) -> list[tuple[str, str, int]]:
     """(text, style, size) from top to bottom."""
     result = f"Kết quả: {text.correct}/{text.total} câu trả lời đúng, thời gian làm bài {_duration(text.duration_ms)}"
     lines = [(text.contest.upper(), "B", 16), ("GIẤY CHỨNG NHẬN", "B", 30), ("Chứng nhận", "", 14),
@@ -41,7 +41,7 @@ def _lines(text: CertificateText) -> list[tuple[str, str, float]]:
 
 
 def certificate_pdf(text: CertificateText) -> bytes:
-    from fontpkg_be_vietnam_pro import ROOT as FONTS   # imported here: only this path needs fpdf2 and the font
+    from fontpkg_be_vietnam_pro import ROOT as FONTS  # imported here: only this path needs fpdf2 and the font
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
