@@ -18,9 +18,10 @@ def text_of(pdf: bytes) -> str:
 
 
 def details(**overrides) -> CertificateText:
-    values = {"contest": "Cuộc thi trực tuyến tìm hiểu về cải cách hành chính", "full_name": "Nguyễn Thị Ánh Tuyết",
-                  "unit": "Phường Hải Đình, Thành phố Đồng Hới", "round_name": "Đợt thi thứ nhất", "correct": 19, "total": 20,
-                  "duration_ms": 754_000, "rank": 12, "prize": "Giải Khuyến khích", "issued_on": "ngày 21 tháng 10 năm 2021"}
+    values = {"contest": "Cuộc thi trực tuyến tìm hiểu về cải cách hành chính",
+              "full_name": "Nguyễn Thị Ánh Tuyết", "unit": "Phường Hải Đình, Thành phố Đồng Hới",
+              "round_name": "Đợt thi thứ nhất", "correct": 19, "total": 20, "duration_ms": 754_000, "rank": 12,
+              "prize": "Giải Khuyến khích", "issued_on": "ngày 21 tháng 10 năm 2021"}
     return CertificateText(**{**values, **overrides})
 
 
