@@ -4,7 +4,7 @@ import os
 from chalice import Chalice
 
 from chalicelib import config, store
-from chalicelib.api import admin, admin_contest, admin_rounds, attempts, pages, participants, public, web
+from chalicelib.api import admin, admin_contest, admin_rounds, attempts, embeds, pages, participants, public, web
 from chalicelib.api.errors import error_middleware
 from chalicelib.contest.tables import XLSX_MIME
 from chalicelib.events import aggregator, lifecycle
@@ -15,7 +15,7 @@ store.bind(config.current())
 
 app.register_middleware(error_middleware, "http")
 for blueprint in (public.bp, participants.bp, attempts.bp, admin.bp, admin_contest.bp, admin_rounds.bp, pages.bp,
-                  web.bp):
+                  embeds.bp, web.bp):
     app.register_blueprint(blueprint)
 
 # --- event handlers: the stream builds the standings, the schedule moves rounds along.
