@@ -13,6 +13,11 @@ os.environ.pop("S3_ENDPOINT", None)
 
 # DynamoDB Local and moto's S3 server for any test folder that needs them (see tests/localstack.py).
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Property tests check correctness, not speed: a shared, loaded machine must not fail them on a per-example deadline.
+hypothesis_settings.register_profile("cuocthi", deadline=None)
+hypothesis_settings.load_profile("cuocthi")
 
 # AWS calls counted and failed at the botocore level (see tests/faults.py).
 from tests.faults import aws_calls  # noqa: E402,F401
