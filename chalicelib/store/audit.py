@@ -14,9 +14,9 @@ _sequence = itertools.count()
 
 
 def append(entry: AuditEntry) -> None:
-    AuditModel(LOG, f"{entry.at:015d}#{next(_sequence) % 10**8:08d}{uuid.uuid4().hex[:8]}", username=entry.username, action=entry.action,
-               target=entry.target, details=entry.details or None, address=entry.address,
-               device=entry.device).save()
+    position = f"{entry.at:015d}#{next(_sequence) % 10**8:08d}{uuid.uuid4().hex[:8]}"
+    AuditModel(LOG, position, username=entry.username, action=entry.action, target=entry.target,
+               details=entry.details or None, address=entry.address, device=entry.device).save()
 
 
 def _to_entry(item: AuditModel) -> AuditEntry:
