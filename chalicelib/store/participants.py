@@ -111,6 +111,17 @@ def save_all(participants: list[Participant]) -> None:
             batch.save(_to_item(participant))
 
 
+def backfill_index_keys() -> int:
+    """Sets the index keys of participants stored before the indexes existed; returns how many (a Scan: a
+    one-off tool after an upgrade, never a request)."""
+    count = 0
+    for item in ParticipantModel.scan(filter_condition=ParticipantModel.name_key.does_not_exist()):
+        keys = {name: value for name, value in index_keys(_to_participant(item)).items() if value is not None}
+        item.update(actions=[getattr(ParticipantModel, name).set(value) for name, value in keys.items()])
+        count += 1
+    return count
+
+
 def count() -> int:
     """How many participants are stored (a Scan: for test recomputations and tools, never a request)."""
     return sum(1 for _ in ParticipantModel.scan(attributes_to_get=["participant_id"]))
