@@ -14,7 +14,8 @@
   var MESSAGES = {
     bad_credentials: "Tên đăng nhập hoặc mật khẩu không đúng.",
     unauthorized: "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.",
-    forbidden: "Tài khoản này không có quyền của ban tổ chức.",
+    forbidden: "Tài khoản này không có quyền thực hiện thao tác này.",
+    account_disabled: "Tài khoản này đã bị khoá. Vui lòng liên hệ chủ tài khoản quản trị.",
     round_started: "Đợt thi đã bắt đầu: không thể thay đổi quy định (thời điểm mở, số câu, thời gian, số lượt, câu dự đoán) hoặc ngân hàng câu hỏi. Vẫn có thể đổi tên và thời điểm kết thúc.",
     round_closed: "Đợt thi đã kết thúc, không thể thay đổi.",
     round_exists: "Mã đợt thi đã tồn tại, vui lòng chọn mã khác.",
@@ -63,7 +64,7 @@
 
   // --- session and HTTP ----------------------------------------------------------------------------------
   function token() { try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } }
-  function signOut() { sessionStorage.removeItem(TOKEN_KEY); drawNav(); route(); }
+  function signOut() { sessionStorage.removeItem(TOKEN_KEY); me = null; route(); }
   var api = C.client({
     token: token,
     onUnauthorized: function (t) {
@@ -78,22 +79,45 @@
   });
 
   // --- navigation ----------------------------------------------------------------------------------------
+  // Pages of other files (admin-*.js, loaded first) register here: {nav: [[href, label, roles]], match(hash, me)
+  // → arguments or null, show(ctx, args)}; they are asked before the pages of this file.
+  var pages = window.CuocThiAdminPages || [];
+  var NAV = [["#/", "Đợt thi", ["owner", "organizer", "viewer"]], ["#/don-vi", "Đơn vị", ["owner", "organizer"]],
+    ["#/bang-dieu-khien", "Bảng điều khiển", ["owner", "organizer", "viewer"]]];
+  var me = null; // the signed-in account {username, role, unit_id}, from GET /api/admin/me
   function drawNav() {
     var nav = document.getElementById("nav");
     clear(nav);
-    if (!token()) return;
+    if (!token() || !me) return;
     var here = location.hash || "#/";
-    [["#/", "Đợt thi"], ["#/don-vi", "Đơn vị"], ["#/bang-dieu-khien", "Bảng điều khiển"]].forEach(function (item) {
+    var items = NAV.concat.apply(NAV, pages.map(function (p) { return p.nav || []; }));
+    items.filter(function (item) { return item[2].indexOf(me.role) >= 0; }).forEach(function (item) {
       add(nav, el("a", {href: item[0], text: item[1], "aria-current": here === item[0] ? "page" : null}));
     });
     add(nav, el("button", {type: "button", text: "Đăng xuất", onclick: signOut}));
   }
+  function context() {
+    return {api: api, me: me, message: message, table: table, field: field, infoBox: infoBox,
+      showFieldErrors: showFieldErrors, render: render, isCurrent: current.bind(null, routeSeq), every: every};
+  }
   function route() {
     stopTimers();
     routeSeq++;
-    drawNav();
     var hash = location.hash.replace(/^#/, "") || "/";
-    if (!token()) { loginPage(); return; }
+    if (!token()) { me = null; drawNav(); loginPage(); return; }
+    if (!me) {
+      var seq = routeSeq;
+      api("GET", "/api/admin/me").then(function (reply) {
+        if (reply.status === 200 && current(seq)) { me = reply.body; route(); }
+        else if (reply.status !== 401) render(alertBox(message(reply.body)));
+      });
+      return;
+    }
+    drawNav();
+    for (var i = 0; i < pages.length; i++) {
+      var args = pages[i].match(hash, me);
+      if (args) { pages[i].show(context(), args); app.focus({preventScroll: true}); return; }
+    }
     var m;
     if (hash === "/") roundsPage();
     else if (hash === "/dot-moi") roundFormPage(null);
@@ -122,6 +146,7 @@
           button.disabled = false;
           if (reply.status === 200) {
             sessionStorage.setItem(TOKEN_KEY, reply.body.token);
+            me = null;
             route();
             return;
           }
