@@ -33,7 +33,9 @@ def test_pages_refer_to_hashed_names_that_are_compressed_and_cached_for_good(tra
     http = request.getfixturevalue("client") if transport == "chalice test client" else \
         request.getfixturevalue("live_contest").api.http
     for page, expected in (("/", {"app.css", "common.js", "app.js"}), ("/admin", {"app.css", "admin.css",
-                                                                                  "common.js", "admin.js"})):
+                                                                                  "common.js", "admin.js",
+                                                                                  "admin-people.css", "admin-people.js",
+                                                                                  "admin-accounts.js"})):
         reply = http.request("GET", page, headers=BROWSER_GZIP, body=b"")
         assert reply.status_code == 200
         assert reply.headers["Content-Encoding"] == "gzip" and reply.headers["Cache-Control"] == "no-cache"
