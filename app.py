@@ -4,7 +4,17 @@ import os
 from chalice import Chalice
 
 from chalicelib import config, store
-from chalicelib.api import admin, admin_accounts, admin_exports, admin_participants, attempts, participants, public, web
+from chalicelib.api import (
+    admin,
+    admin_accounts,
+    admin_exports,
+    admin_participants,
+    attempts,
+    embeds,
+    participants,
+    public,
+    web,
+)
 from chalicelib.api.errors import error_middleware
 from chalicelib.contest.tables import XLSX_MIME
 from chalicelib.events import aggregator, lifecycle, registrations
@@ -15,7 +25,7 @@ store.bind(config.current())
 
 app.register_middleware(error_middleware, "http")
 for blueprint in (public.bp, participants.bp, attempts.bp, admin.bp, admin_accounts.bp, admin_participants.bp,
-                  admin_exports.bp, web.bp):
+                  admin_exports.bp, embeds.bp, web.bp):
     app.register_blueprint(blueprint)
 
 # --- event handlers: the stream builds the standings, the schedule moves rounds along.

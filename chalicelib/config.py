@@ -29,6 +29,7 @@ class Config:
     target_citizen_rate: float
     round_cache_seconds: float
     standings_cache_seconds: float
+    public_url: str                 # the site's address for links in embeds ('' : from the request)
 
     def table_name(self, logical: str) -> str:
         return f"{self.table_prefix}{logical}"
@@ -60,6 +61,7 @@ def from_environ(env: Mapping[str, str]) -> Config:
         target_citizen_rate=float(get("TARGET_CITIZEN_RATE", "0.4")),
         round_cache_seconds=float(get("ROUND_CACHE_SECONDS", "5")),
         standings_cache_seconds=float(get("STANDINGS_CACHE_SECONDS", "2")),
+        public_url=get("PUBLIC_URL", ""),
     )
 
 
