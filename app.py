@@ -4,18 +4,31 @@ import os
 from chalice import Chalice
 
 from chalicelib import config, store
-from chalicelib.api import admin, admin_contest, admin_rounds, attempts, embeds, pages, participants, public, web
+from chalicelib.api import (
+    admin,
+    admin_accounts,
+    admin_contest,
+    admin_exports,
+    admin_participants,
+    admin_rounds,
+    attempts,
+    embeds,
+    pages,
+    participants,
+    public,
+    web,
+)
 from chalicelib.api.errors import error_middleware
 from chalicelib.contest.tables import XLSX_MIME
-from chalicelib.events import aggregator, lifecycle
+from chalicelib.events import aggregator, lifecycle, registrations
 
 app = Chalice(app_name="cuocthi")
 app.api.binary_types.append(XLSX_MIME)
 store.bind(config.current())
 
 app.register_middleware(error_middleware, "http")
-for blueprint in (public.bp, participants.bp, attempts.bp, admin.bp, admin_contest.bp, admin_rounds.bp, pages.bp,
-                  embeds.bp, web.bp):
+for blueprint in (public.bp, participants.bp, attempts.bp, pages.bp, admin.bp, admin_accounts.bp,
+                  admin_participants.bp, admin_exports.bp, admin_contest.bp, admin_rounds.bp, embeds.bp, web.bp):
     app.register_blueprint(blueprint)
 
 # --- event handlers: the stream builds the standings, the schedule moves rounds along.
@@ -43,3 +56,8 @@ def tick_rounds(event):
 @app.schedule("rate(1 minute)", name="finalize_rounds")
 def finalize_rounds(event):
     return lifecycle.finalize_due()
+
+
+@app.schedule("rate(1 minute)", name="build_exports")
+def build_exports(event):
+    return registrations.build_due()

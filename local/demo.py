@@ -2,8 +2,9 @@
 round open now and one scheduled. Loaded through the platform's own HTTP API (as an organizer would),
 only what is missing: units when there are none, each round when it does not exist yet.
 
-The organizer account is created through the service layer (there is no HTTP path for it): its password
-comes from CUOCTHI_ADMIN_PASSWORD, else from .local/admin-password, else it is generated and saved there.
+The first organizer account, an owner (who creates the other accounts from the organizer pages), is created
+through the service layer: its password comes from CUOCTHI_ADMIN_PASSWORD, else from .local/admin-password,
+else it is generated and saved there.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class Organizer:
 
 
 def ensure_organizer(data_dir: Path, env=os.environ) -> Organizer:
-    """Creates (or re-keys) the organizer account; the password is kept in .local/admin-password."""
+    """Creates (or re-keys) the owner account; the password is kept in .local/admin-password."""
     from chalicelib.services import admin
 
     username = env.get("CUOCTHI_ADMIN_USERNAME", "btc")

@@ -154,6 +154,9 @@ def _serve(config: local_settings.Settings, lock: Lock, cleanup: ExitStack, chil
     dynamodb.wait_ready()
     s3.wait_ready()
     created = create_tables(dynamodb.client("dynamodb"), settings.table_prefix)
+    from chalicelib.store import participants as participant_store
+
+    participant_store.backfill_index_keys()   # participants stored before their indexes existed
     s3_client = s3.client()
     ensure_bucket(s3_client, settings.results_bucket)
     kept = count_objects(s3_client, settings.results_bucket)

@@ -33,8 +33,27 @@ def create_table_request(name: str, props: dict[str, Any]) -> dict[str, Any]:
     return request
 
 
+def add_missing_indexes(client, name: str, props: dict[str, Any]) -> list[str]:
+    """Adds to an existing table the indexes infra/tables.json gives it and it lacks (data of an older version
+    kept in .local/), one at a time as DynamoDB requires; returns their names."""
+    table = client.describe_table(TableName=name)["Table"]
+    present = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+    added = []
+    for index in props.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in present:
+            continue
+        attributes = {key["AttributeName"] for key in index["KeySchema"]}
+        client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Create": index}],
+                            AttributeDefinitions=[a for a in props["AttributeDefinitions"]
+                                                  if a["AttributeName"] in attributes])
+        client.get_waiter("table_exists").wait(TableName=name)
+        added.append(index["IndexName"])
+    return added
+
+
 def create_tables(client, prefix: str, path: Path = TABLES_FILE) -> list[str]:
-    """Creates each missing table (and its TTL setting) named `prefix + logical name`; returns the names created."""
+    """Creates each missing table (and its TTL setting) named `prefix + logical name`, and the indexes an
+    existing one lacks; returns the names of the tables created."""
     existing = set(client.list_tables()["TableNames"])
     created = []
     for logical, props in table_definitions(path).items():
@@ -50,20 +69,3 @@ def create_tables(client, prefix: str, path: Path = TABLES_FILE) -> list[str]:
         created.append(name)
     return created
 
-
-def add_missing_indexes(client, name: str, props: dict[str, Any]) -> list[str]:
-    """Adds to an existing table the indexes infra/tables.json has gained since it was created (a data folder
-    of an older version), one at a time as DynamoDB requires; returns their names."""
-    table = client.describe_table(TableName=name)["Table"]
-    have = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
-    added = []
-    for index in props.get("GlobalSecondaryIndexes", []):
-        if index["IndexName"] in have:
-            continue
-        keys = {key["AttributeName"] for key in index["KeySchema"]}
-        client.update_table(TableName=name, AttributeDefinitions=[
-            a for a in props["AttributeDefinitions"] if a["AttributeName"] in keys],
-            GlobalSecondaryIndexUpdates=[{"Create": index}])
-        client.get_waiter("table_exists").wait(TableName=name)
-        added.append(index["IndexName"])
-    return added

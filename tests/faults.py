@@ -38,6 +38,7 @@ class Fault:
 class Calls:
     seen: list[tuple[str, str]] = field(default_factory=list)      # (service, operation), in order
     items: list[int] = field(default_factory=list)                 # per call: how many Items it answered
+    tables: list[str | None] = field(default_factory=list)         # per call: the table it named, if one
     faults: list[Fault] = field(default_factory=list)
 
     def fail(self, operation: str, code: str, times: int | None = 1, reasons: list[str | None] | None = None,
@@ -46,8 +47,11 @@ class Calls:
         self.faults.append(fault)
         return fault
 
-    def count(self, operation: str | None = None, service: str = "dynamodb") -> int:
-        return sum(1 for s, op in self.seen if s == service and operation in (None, op))
+    def count(self, operation: str | None = None, service: str = "dynamodb", table: str | None = None) -> int:
+        """Calls of `operation` (any when None), on a table whose name ends with `table` when given."""
+        return sum(1 for (s, op), name in zip(self.seen, self.tables, strict=True)
+                   if s == service and operation in (None, op)
+                   and (table is None or (name or "").endswith(table)))
 
     def operations(self, service: str = "dynamodb") -> list[str]:
         return [op for s, op in self.seen if s == service]
@@ -58,6 +62,7 @@ class Calls:
     def clear(self) -> None:
         self.seen.clear()
         self.items.clear()
+        self.tables.clear()
         self.faults.clear()
 
 
@@ -71,6 +76,7 @@ def observed_calls() -> Iterator[Calls]:
         service = client.meta.service_model.service_name
         calls.seen.append((service, operation_name))
         calls.items.append(0)
+        calls.tables.append(api_params.get("TableName"))
         for fault in calls.faults:
             if fault.matches(service, operation_name):
                 raise fault.error(operation_name)

@@ -1,8 +1,9 @@
-"""Organizer paths: every one but the login needs an organizer token."""
-from chalicelib import auth, runtime
+"""Organizer paths: every one but the login needs an organizer token; every change is audited."""
+from chalicelib import auth
+from chalicelib.api import guard
 from chalicelib.api.http import Routes, json_object, raw_body, respond, upload
 from chalicelib.contest.tables import CSV_MIME, XLSX_MIME
-from chalicelib.services import access, admin, standings
+from chalicelib.services import admin, standings
 
 bp = Routes(__name__)
 IMPORT_TYPES = ["application/json", CSV_MIME, XLSX_MIME]
@@ -10,8 +11,11 @@ IMPORT_TYPES = ["application/json", CSV_MIME, XLSX_MIME]
 
 def _organizer(action: str = "operate") -> auth.Principal:
     """The organizer asking, if their role may do `action` (contest/roles.py); 401/403 otherwise."""
-    principal = auth.require(bp.current_request.headers.get("authorization"), auth.ORGANIZER, runtime.now_ms())
-    return access.check(principal, action)
+    return guard.organizer(bp.current_request, action)
+
+
+def _audit(principal: auth.Principal, action: str, target: str, details: dict | None = None) -> None:
+    guard.record(bp.current_request, principal, action, target, details)
 
 
 @bp.route("/api/admin/sessions", methods=["POST"])
@@ -21,33 +25,45 @@ def login():
 
 @bp.route("/api/admin/units", methods=["PUT"], content_types=IMPORT_TYPES)
 def import_units():
-    _organizer()
-    return respond(admin.import_units(upload(bp.current_request)))
+    principal = _organizer()
+    answer = admin.import_units(upload(bp.current_request))
+    _audit(principal, "units.import", "units", answer)
+    return respond(answer)
 
 
 @bp.route("/api/admin/rounds", methods=["POST"])
 def create_round():
-    _organizer()
-    return respond(admin.create_round(json_object(bp.current_request)), 201)
+    principal = _organizer()
+    body = json_object(bp.current_request)
+    answer = admin.create_round(body)
+    _audit(principal, "round.create", f"round:{answer['round']['id']}", body)
+    return respond(answer, 201)
 
 
 @bp.route("/api/admin/rounds/{round_id}", methods=["PUT"])
 def update_round(round_id):
-    _organizer()
-    return respond(admin.update_round(round_id, json_object(bp.current_request)))
+    principal = _organizer()
+    body = json_object(bp.current_request)
+    answer = admin.update_round(round_id, body)
+    _audit(principal, "round.update", f"round:{round_id}", body)
+    return respond(answer)
 
 
 @bp.route("/api/admin/rounds/{round_id}/questions", methods=["PUT"], content_types=IMPORT_TYPES)
 def import_questions(round_id):
-    _organizer()
-    return respond(admin.import_questions(upload(bp.current_request), round_id))
+    principal = _organizer()
+    answer = admin.import_questions(upload(bp.current_request), round_id)
+    _audit(principal, "round.questions", f"round:{round_id}", answer)
+    return respond(answer)
 
 
 @bp.route("/api/admin/rounds/{round_id}/close", methods=["POST"])
 def close_round(round_id):
-    _organizer()
+    principal = _organizer()
     raw_body(bp.current_request)  # no body is read, but an oversized one is refused like anywhere else (413)
-    return respond(admin.close_round(round_id), 202)
+    answer = admin.close_round(round_id)
+    _audit(principal, "round.close", f"round:{round_id}")
+    return respond(answer, 202)
 
 
 @bp.route("/api/admin/rounds/{round_id}/results", methods=["GET"])

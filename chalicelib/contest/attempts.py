@@ -77,6 +77,7 @@ class Attempt:
     prediction: int | None = None
     duration_ms: int | None = None
     submitted_at: int | None = None
+    flags: tuple[str, ...] = ()     # signals (too_fast, probe, shared_device): shown to organizers, never acted on
 
     @property
     def is_submitted(self) -> bool:

@@ -20,6 +20,7 @@ class Participant:
     verified: bool = False          # the phone was confirmed by an SMS code
     status: str = "active"          # active | disqualified
     disqualified_reason: str | None = None
+    signals: tuple[str, ...] = ()   # signals of the participant's attempts (RULES.md, Fairness), for the lists
 
     @property
     def is_disqualified(self) -> bool:

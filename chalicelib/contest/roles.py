@@ -5,6 +5,7 @@ ROLES = ("owner", "organizer", "coordinator", "viewer")
 
 # action → the roles allowed to do it
 PERMISSIONS: dict[str, frozenset[str]] = {
+    "me": frozenset(ROLES),                                            # one's own account
     "accounts": frozenset({"owner"}),                                  # organizer accounts
     "operate": frozenset({"owner", "organizer"}),                      # settings, pages, units, rounds, questions,
                                                                        # participants, closing, publishing

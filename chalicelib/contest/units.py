@@ -57,6 +57,17 @@ class UnitTree:
         self.get(unit_id)
         return list(self._children.get(unit_id, ()))
 
+    def subtree(self, unit_id: str | None = None) -> list[str]:
+        """The unit and its descendants, depth first (a parent before its children); every unit for None."""
+        stack = [unit_id] if unit_id is not None else sorted(u for u, unit in self._units.items()
+                                                              if unit.parent_id is None)[::-1]
+        found = []
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(reversed(self._children.get(current, ())))
+        return found
+
     def lineage(self, unit_id: str) -> list[str]:
         """The unit itself, then its ancestors up to the root."""
         return list(self._lineages[unit_id])

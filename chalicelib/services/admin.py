@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from chalicelib import auth, errors, runtime
 from chalicelib.contest import imports
-from chalicelib.contest.accounts import Organizer
 from chalicelib.contest.attempts import BankQuestion
 from chalicelib.contest.ids import ROUND_ID
 from chalicelib.contest.imports import Upload
@@ -15,6 +14,7 @@ from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, SCORE_VISIB
 from chalicelib.contest.times import iso
 from chalicelib.contest.units import UnitTree, UnitTreeError
 from chalicelib.fields import integer, one_of, optional, text, timestamp, validate
+from chalicelib.services import organizers
 from chalicelib.services import results as result_files
 from chalicelib.services.lookups import round_not_found, round_or_404
 from chalicelib.services.participants import check_password
@@ -28,16 +28,21 @@ from chalicelib.store import units as unit_store
 
 def login(body: dict) -> dict:
     clean = validate(body, {"username": (text(1, 64), True), "password": (text(1, 128), True)})
-    organizer = organizer_store.get(clean["username"])
-    matched = check_password(f"admin:{clean['username']}", clean["password"],
+    username = clean["username"].lower()
+    organizer = organizer_store.get(username)
+    matched = check_password(f"admin:{username}", clean["password"],
                              organizer.password_hash if organizer else None)
     if not matched or organizer is None:
         raise errors.Unauthorized("bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
-    return {"token": auth.issue_token(organizer.username, auth.ORGANIZER, runtime.now_ms(), role="owner")}
+    if organizer.disabled:
+        raise errors.Forbidden("account_disabled", "Tài khoản này đã bị khoá. Vui lòng liên hệ chủ tài khoản quản trị.")
+    return {"token": auth.issue_token(organizer.username, auth.ORGANIZER, runtime.now_ms(), version=organizer.version,
+                                      role=organizer.role, unit_id=organizer.unit_id)}
 
 
 def create_organizer(username: str, password: str) -> None:
-    organizer_store.save(Organizer(username, auth.hash_password(password)))
+    """The launcher's and the tests' first account: an owner (services/organizers.ensure_owner)."""
+    organizers.ensure_owner(username, password)
 
 
 # --- imports: JSON {"<key>": [...]}, or the rows of a CSV/XLSX table; every bad row reported

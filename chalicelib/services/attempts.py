@@ -39,6 +39,8 @@ def start(participant_id: str, round_id: str) -> Started:
     participant = participant_store.get(participant_id)
     if participant is None:
         raise errors.unauthorized()
+    if participant.is_disqualified:   # issue 11: a disqualified participant starts nothing
+        raise errors.Forbidden("disqualified", "Bạn đã bị ban tổ chức loại khỏi cuộc thi nên không thể làm bài.")
     bank = round_store.load_bank(round_.id, round_.bank_version)
     drawn = rules.draw(bank, round_.questions_per_attempt, runtime.rng)
     attempt = rules.begin(uuid.uuid4().hex, participant, round_, drawn, now)

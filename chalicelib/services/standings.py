@@ -12,6 +12,7 @@ from chalicelib.contest.units import UnitTally, UnitTree, roll_up, unit_standing
 from chalicelib.fields import query_choice, query_integer
 from chalicelib.services import contest as contest_service
 from chalicelib.services.lookups import round_or_404
+from chalicelib.store import participants as participant_store
 from chalicelib.store import rounds as round_store
 from chalicelib.store import standings as standing_store
 from chalicelib.store import units as unit_store
@@ -55,7 +56,9 @@ def _leaderboard(round_: Round, category: str | None, limit: int) -> dict:
                              unit_names, True) for e in snapshot[:limit]]
         return {"round_id": round_id, "final": True, "as_of": iso(now),
                 "prediction_truth": round_.prediction_truth, "entries": entries}
-    top = standing_store.top(round_id, category, limit)
+    excluded = participant_store.disqualified_ids()      # hidden from the live lists (RULES.md, Fairness)
+    top = [best for best in standing_store.top(round_id, category, limit + len(excluded))
+           if best.attempt.participant_id not in excluded][:limit]
     entries = [_standing(i + 1, asdict(best.attempt), best.display_name, unit_names, False)
                for i, best in enumerate(top)]
     return {"round_id": round_id, "final": False, "as_of": iso(now), "prediction_truth": None,

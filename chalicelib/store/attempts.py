@@ -36,7 +36,7 @@ def _to_attempt(item: AttemptModel) -> Attempt:
         questions=tuple(DrawnQuestion(q.id, tuple(str(o) for o in q.option_ids)) for q in item.questions or ()),
         total=int(item.total), status=item.status, answers=item.answers, correct=_number(item.correct),
         prediction=_number(item.prediction), duration_ms=_number(item.duration_ms),
-        submitted_at=_number(item.submitted_at))
+        submitted_at=_number(item.submitted_at), flags=tuple(str(flag) for flag in item.flags or ()))
 
 
 def _to_item(attempt: Attempt) -> AttemptModel:
@@ -46,7 +46,8 @@ def _to_item(attempt: Attempt) -> AttemptModel:
         deadline=attempt.deadline, accept_until=attempt.accept_until, bank_version=attempt.bank_version,
         questions=[DrawnQuestionMap(id=q.id, option_ids=list(q.option_ids)) for q in attempt.questions],
         total=attempt.total, status=attempt.status, answers=attempt.answers, correct=attempt.correct,
-        prediction=attempt.prediction, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at)
+        prediction=attempt.prediction, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at,
+        flags=list(attempt.flags) or None)
     if attempt.is_submitted:
         item.round_shard = round_shard(attempt.round_id, attempt.id)
     return item

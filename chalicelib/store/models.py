@@ -10,9 +10,12 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+
+from chalicelib.store.admin_models import AuditModel, ExportModel
 
 
 class UnitModel(Model):
@@ -28,14 +31,36 @@ class UnitModel(Model):
 
 
 class ByUnitIndex(GlobalSecondaryIndex):
-    """Participants by unit (keys only): whether a unit is still in use, without a Scan."""
+    """A unit's participants by folded name (the organizers' lists and the registrations export)."""
 
     class Meta:
         index_name = "by_unit"
-        projection = KeysOnlyProjection()
+        projection = AllProjection()
 
     unit_id = UnicodeAttribute(hash_key=True)
-    participant_id = UnicodeAttribute(range_key=True)
+    name_key = UnicodeAttribute(range_key=True)
+
+
+class ByNameIndex(GlobalSecondaryIndex):
+    """Participants by folded name, partitioned by its first letters (the search by the start of a name)."""
+
+    class Meta:
+        index_name = "by_name"
+        projection = AllProjection()
+
+    name_shard = UnicodeAttribute(hash_key=True)
+    name_key = UnicodeAttribute(range_key=True)
+
+
+class DisqualifiedIndex(GlobalSecondaryIndex):
+    """Sparse: only disqualified participants carry `status_flag`."""
+
+    class Meta:
+        index_name = "disqualified"
+        projection = AllProjection()
+
+    status_flag = UnicodeAttribute(hash_key=True)
+    name_key = UnicodeAttribute(range_key=True)
 
 
 class ParticipantModel(Model):
@@ -56,8 +81,15 @@ class ParticipantModel(Model):
     verified = BooleanAttribute(default=False)
     status = UnicodeAttribute(default="active")
     disqualified_reason = UnicodeAttribute(null=True)
+    signals = UnicodeSetAttribute(null=True)
+    # index keys (store/participants.py sets them from the fields above)
+    name_key = UnicodeAttribute(null=True)
+    name_shard = UnicodeAttribute(null=True)
+    status_flag = UnicodeAttribute(null=True)
 
     by_unit = ByUnitIndex()
+    by_name = ByNameIndex()
+    disqualified = DisqualifiedIndex()
 
 
 class GuardModel(Model):
@@ -78,6 +110,11 @@ class OrganizerModel(Model):
 
     username = UnicodeAttribute(hash_key=True)
     password_hash = UnicodeAttribute()
+    role = UnicodeAttribute(null=True)          # accounts stored before roles existed were all owners
+    unit_id = UnicodeAttribute(null=True)
+    disabled = BooleanAttribute(default=False)
+    version = NumberAttribute(default=0)
+    created_at = NumberAttribute(null=True)
 
 
 class RoundModel(Model):
@@ -185,6 +222,7 @@ class AttemptModel(Model):
     duration_ms = NumberAttribute(null=True)
     submitted_at = NumberAttribute(null=True)
     round_shard = UnicodeAttribute(null=True)
+    flags = ListAttribute(of=UnicodeAttribute, null=True)   # signal names (issue 10); absent means none
 
     by_participant = ByParticipantIndex()
     by_round_shard = ByRoundShardIndex()
@@ -277,4 +315,6 @@ MODELS: dict[str, type[Model]] = {
     "standings": StandingModel,
     "settings": SettingModel,
     "content": ContentModel,
+    "audit": AuditModel,
+    "exports": ExportModel,
 }

@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import config
 from chalicelib.contest.participants import Participant
+from chalicelib.contest.search import name_key, name_shard
 from chalicelib.store import connection
+from chalicelib.store.cache import TimedCache
 from chalicelib.store.items import condition_failed, get_or_none, reason_codes
-from chalicelib.store.models import GuardModel, ParticipantModel, StandingModel
-
-# The disqualified participants, one marker item each under one key of the standings table: finalization reads
-# them all with one Query, never a Scan of the participants. `set_status` keeps them in step with the participant.
-_EXCLUDED = "excluded"
+from chalicelib.store.models import GuardModel, ParticipantModel
 
 
 class AlreadyClaimed(Exception):
@@ -39,7 +39,7 @@ def _to_participant(item: ParticipantModel) -> Participant:
                        registered_at=int(item.registered_at), birth_year=_number(item.birth_year),
                        id_number=item.id_number, email=item.email, token_version=int(item.token_version or 0),
                        verified=bool(item.verified), status=item.status or "active",
-                       disqualified_reason=item.disqualified_reason)
+                       disqualified_reason=item.disqualified_reason, signals=tuple(sorted(item.signals or ())))
 
 
 def _to_item(participant: Participant) -> ParticipantModel:
@@ -49,7 +49,18 @@ def _to_item(participant: Participant) -> ParticipantModel:
         registered_at=participant.registered_at, birth_year=participant.birth_year,
         id_number=participant.id_number, email=participant.email, token_version=participant.token_version,
         verified=participant.verified, status=participant.status,
-        disqualified_reason=participant.disqualified_reason)
+        disqualified_reason=participant.disqualified_reason, signals=set(participant.signals) or None,
+        **index_keys(participant))
+
+
+DISQUALIFIED = "disqualified"
+
+
+def index_keys(participant: Participant) -> dict:
+    """The attributes the participants' indexes are keyed by (by unit and by name, disqualified ones apart)."""
+    return {"name_key": name_key(participant.full_name, participant.id),
+            "name_shard": name_shard(participant.full_name),
+            "status_flag": DISQUALIFIED if participant.is_disqualified else None}
 
 
 def from_image(image: dict) -> Participant:
@@ -83,8 +94,8 @@ def register(participant: Participant, tries: int = 4) -> None:
             time.sleep(0.02 * 2 ** attempt)
 
 
-def get(participant_id: str) -> Participant | None:
-    item = get_or_none(ParticipantModel, participant_id, consistent=False)
+def get(participant_id: str, consistent: bool = False) -> Participant | None:
+    item = get_or_none(ParticipantModel, participant_id, consistent=consistent)
     return None if item is None else _to_participant(item)
 
 
@@ -100,48 +111,100 @@ def save_all(participants: list[Participant]) -> None:
             batch.save(_to_item(participant))
 
 
+def backfill_index_keys() -> int:
+    """Sets the index keys of participants stored before the indexes existed; returns how many (a Scan: a
+    one-off tool after an upgrade, never a request)."""
+    count = 0
+    for item in ParticipantModel.scan(filter_condition=ParticipantModel.name_key.does_not_exist()):
+        keys = {name: value for name, value in index_keys(_to_participant(item)).items() if value is not None}
+        item.update(actions=[getattr(ParticipantModel, name).set(value) for name, value in keys.items()])
+        count += 1
+    return count
+
+
 def count() -> int:
     """How many participants are stored (a Scan: for test recomputations and tools, never a request)."""
     return sum(1 for _ in ParticipantModel.scan(attributes_to_get=["participant_id"]))
 
 
 def in_unit(unit_id: str) -> bool:
-    """Whether any participant is registered under the unit (one keys-only index read, never a Scan)."""
+    """Whether any participant is registered under the unit (one index read of one item, never a Scan)."""
     return any(True for _ in ParticipantModel.by_unit.query(unit_id, limit=1, page_size=1))
 
 
-def set_status(participant_id: str, status: str, reason: str | None = None) -> bool:
-    """Disqualifies (`disqualified`, with a reason) or reinstates (`active`) a participant, and adds or removes
-    their marker in the same transaction; False when there is no such participant."""
-    disqualified = status == "disqualified"
-    marker = StandingModel(_EXCLUDED, participant_id, data={"reason": reason})
-    try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.update(ParticipantModel(participant_id),
-                      actions=[ParticipantModel.status.set(status),
-                               ParticipantModel.disqualified_reason.set(reason or "") if disqualified
-                               else ParticipantModel.disqualified_reason.remove()],
-                      condition=ParticipantModel.participant_id.exists())
-            if disqualified:
-                tx.save(marker)
-            else:
-                tx.delete(marker)
-    except TransactWriteError as error:
-        if "ConditionalCheckFailed" in reason_codes(error):   # the participant's: the marker has no condition
-            return False
-        raise
-    return True
-
-
-def disqualified_ids() -> frozenset[str]:
-    """The ids of every disqualified participant (a Query of their markers, page by page)."""
-    return frozenset(item.sk for item in StandingModel.query(_EXCLUDED, consistent_read=True,
-                                                             attributes_to_get=["pk", "sk"]))
+def find_by_claim(field: str, value: str) -> Participant | None:
+    """The participant holding this phone (`phone`) or CCCD (`id_number`): two reads, no index."""
+    guard = get_or_none(GuardModel, _claim_key(field, value))
+    return None if guard is None else get(guard.participant_id)
 
 
 def find_by_phone(phone: str) -> Participant | None:
-    guard = get_or_none(GuardModel, _claim_key("phone", phone))
-    return None if guard is None else get(guard.participant_id)
+    return find_by_claim("phone", phone)
+
+
+# --- organizer changes: each one conditional update of the fields it changes (the index keys with them)
+
+
+class ParticipantMissing(Exception):
+    pass
+
+
+def _updated(participant_id: str, actions: list) -> Participant:
+    try:
+        item = ParticipantModel(participant_id)
+        item.update(actions=actions, condition=ParticipantModel.participant_id.exists())
+    except UpdateError as error:
+        if condition_failed(error):
+            raise ParticipantMissing() from error
+        raise
+    return _to_participant(item)
+
+
+def update_profile(participant: Participant) -> Participant:
+    """Stores the participant's name, unit and category as given (with the index keys that follow them)."""
+    keys = index_keys(participant)
+    return _updated(participant.id, [
+        ParticipantModel.full_name.set(participant.full_name), ParticipantModel.unit_id.set(participant.unit_id),
+        ParticipantModel.category.set(participant.category), ParticipantModel.name_key.set(keys["name_key"]),
+        ParticipantModel.name_shard.set(keys["name_shard"])])
+
+
+def disqualify(participant_id: str, reason: str) -> Participant:
+    """Marks the participant disqualified with the reason; the disqualified are indexed apart."""
+    _disqualified_cache.clear()
+    return _updated(participant_id, [
+        ParticipantModel.status.set(DISQUALIFIED), ParticipantModel.disqualified_reason.set(reason),
+        ParticipantModel.status_flag.set(DISQUALIFIED)])
+
+
+def reinstate(participant_id: str) -> Participant:
+    _disqualified_cache.clear()
+    return _updated(participant_id, [
+        ParticipantModel.status.set("active"), ParticipantModel.disqualified_reason.remove(),
+        ParticipantModel.status_flag.remove()])
+
+
+def set_password(participant_id: str, password_hash: str) -> Participant:
+    """A new password; the token version moves on, so every earlier token stops working."""
+    return _updated(participant_id, [ParticipantModel.password_hash.set(password_hash),
+                                     ParticipantModel.token_version.add(1)])
+
+
+def add_signals(participant_id: str, signals: Iterable[str]) -> None:
+    """Adds signal names to the participant (the lists show them; the attempts carry their own `flags`)."""
+    names = set(signals)
+    if names:
+        ParticipantModel(participant_id).update(actions=[ParticipantModel.signals.add(names)])
+
+
+_disqualified_cache: TimedCache[frozenset[str]] = TimedCache(lambda: config.current().standings_cache_seconds)
+
+
+def disqualified_ids() -> frozenset[str]:
+    """Every disqualified participant (a sparse index: few items), cached as briefly as the read models."""
+    return _disqualified_cache.get("all", lambda: frozenset(
+        item.participant_id for item in ParticipantModel.disqualified.query(
+            DISQUALIFIED, attributes_to_get=["participant_id"])))
 
 
 def _login_key(phone: str) -> str:

@@ -131,6 +131,16 @@ VALID_ADMIN_BODIES = {
     ("PUT", "/api/admin/rounds/dot-2"): {"name": "Đổi tên"},
     ("PUT", "/api/admin/rounds/dot-2/questions"): {"questions": questions(6)},
     ("POST", "/api/admin/rounds/dot-1/close"): None,
+    ("GET", "/api/admin/me"): None,
+    ("GET", "/api/admin/accounts"): None,
+    ("POST", "/api/admin/accounts"): {"username": "moi", "password": "mat-khau-moi-1", "role": "owner"},
+    ("PUT", "/api/admin/accounts/btc"): {"disabled": True},
+    ("GET", "/api/admin/audit"): None,
+    ("GET", "/api/admin/participants"): None,
+    ("PUT", "/api/admin/participants/{participant_a}"): {"full_name": "Kẻ Mạo Danh"},
+    ("POST", "/api/admin/participants/{participant_a}/disqualify"): {"reason": "Thi hộ"},
+    ("POST", "/api/admin/participants/{participant_a}/password"): None,
+    ("POST", "/api/admin/exports"): {"kind": "registrations"},
 }
 
 CASES = [
@@ -400,7 +410,7 @@ CASES = [
 
 # every organizer path, asked without a token, with a forged one and with a participant's token
 for (method, path), body in VALID_ADMIN_BODIES.items():
-    slug = path.removeprefix("/api/admin/").replace("/", "-")
+    slug = path.removeprefix("/api/admin/").replace("/", "-").replace("{participant_a}", "a")
     CASES += [
         Bad(f"admin-{method}-{slug}-no-token", method, path, body, token=None, status=401, code="unauthorized"),
         Bad(f"admin-{method}-{slug}-participant", method, path, body, token="a", status=403, code="forbidden"),
@@ -437,7 +447,7 @@ def send(w, case: Bad):
         headers["authorization"] = f"Bearer {token}"
     body = case.body(w) if callable(case.body) else case.body
     raw = body if isinstance(body, bytes) else (None if body is None else json.dumps(body).encode())
-    path = case.path.format(attempt=w.attempt["id"])
+    path = case.path.format(attempt=w.attempt["id"], participant_a=w.a["id"])
     return w.api.call(case.method, path, raw=raw if raw is not None else b"", content_type=case.content_type,
                       headers=headers)
 

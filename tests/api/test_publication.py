@@ -109,7 +109,7 @@ def test_review_keeps_the_round_live_until_published_then_shows_it_final(api, co
         ("Giải Nhất", "Nguyễn V. A."), ("Giải Nhì", "Lê V. B."), ("Giải Nhất", "Trần T. C.")]
 
     # An took the test for someone else: disqualified, the round finalized again without him
-    assert participant_store.set_status(people["Nguyễn Văn An"]["id"], "disqualified", "Thi hộ")
+    participant_store.disqualify(people["Nguyễn Văn An"]["id"], "Thi hộ")
     again = api.post("/api/admin/rounds/dot-1/finalize", token=contest.admin)
     assert again.status == 202 and again.body["round"]["status"] == "closed"
     assert api.get("/api/admin/rounds/dot-1/prizes", token=contest.admin).body["status"] == "pending"
@@ -181,12 +181,13 @@ def test_the_disqualified_list_is_kept_with_the_participant(api, contest):
     _, a = contest.register("Nguyễn Văn An")
     _, b = contest.register("Lê Văn Bình")
     assert participant_store.disqualified_ids() == frozenset()
-    assert participant_store.set_status(a["id"], "disqualified", "Nhiều tài khoản")
-    assert participant_store.set_status(b["id"], "disqualified", "Thi hộ")
-    assert participant_store.set_status(b["id"], "active")
+    participant_store.disqualify(a["id"], "Nhiều tài khoản")
+    participant_store.disqualify(b["id"], "Thi hộ")
+    participant_store.reinstate(b["id"])
     assert participant_store.disqualified_ids() == {a["id"]}
     stored = participant_store.get(a["id"])
     assert (stored.status, stored.disqualified_reason) == ("disqualified", "Nhiều tài khoản")
     assert participant_store.get(b["id"]).disqualified_reason is None
-    assert not participant_store.set_status("khong-co", "disqualified", "x")
+    with pytest.raises(participant_store.ParticipantMissing):
+        participant_store.disqualify("khong-co", "x")
     assert config.current().table_name("participants")  # the store stayed bound

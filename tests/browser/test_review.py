@@ -71,7 +71,7 @@ def test_edit_the_rules_review_finalize_again_and_publish(live_contest, page, mo
     expect(page.locator("table.bank-table tbody tr")).to_have_count(8)
 
     # An took the test for someone else: disqualified, then the round is finalized again without him.
-    assert participant_store.set_status(a["id"], "disqualified", "Thi hộ")
+    participant_store.disqualify(a["id"], "Thi hộ")
     page.get_by_role("button", name="Tổng hợp lại…").click()
     page.get_by_role("button", name="Xác nhận tổng hợp lại").click()
     expect(page.locator("#pending")).to_be_visible()

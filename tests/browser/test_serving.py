@@ -32,7 +32,8 @@ def references(html: bytes) -> list[str]:
 def test_pages_refer_to_hashed_names_that_are_compressed_and_cached_for_good(transport, request):
     http = request.getfixturevalue("client") if transport == "chalice test client" else \
         request.getfixturevalue("live_contest").api.http
-    admin_files = {"app.css", "admin.css", "common.js", "admin.js", "admin-contest.js", "admin-rounds.js"}
+    admin_files = {"app.css", "admin.css", "common.js", "admin.js", "admin-contest.js", "admin-rounds.js",
+                   "admin-people.css", "admin-people.js", "admin-accounts.js"}
     for page, expected in (("/", {"app.css", "common.js", "app.js"}), ("/admin", admin_files)):
         reply = http.request("GET", page, headers=BROWSER_GZIP, body=b"")
         assert reply.status_code == 200

@@ -43,7 +43,7 @@ def test_finalizing_again_leaves_the_disqualified_out_of_everything(moto_aws, pe
     finalizer.finalize(round_store.get_round(round_id, fresh=True))          # first: everybody counts
     disqualified = {f"{round_id}-p{n}" for n in dropped if n < len(people)}
     for pid in disqualified:
-        assert participant_store.set_status(pid, "disqualified", "Thi hộ")
+        participant_store.disqualify(pid, "Thi hộ")
     assert disqualified <= participant_store.disqualified_ids()
     assert round_store.reopen(round_id)
     excluded = participant_store.disqualified_ids()
@@ -67,5 +67,5 @@ def test_finalizing_again_leaves_the_disqualified_out_of_everything(moto_aws, pe
     assert [(e["prize"], e["participant_id"]) for e in snapshot["individual"]] == expected
     assert all("phone" not in e for e in snapshot["individual"])
     for pid in disqualified:  # reinstated for the next example's sake: the markers are shared by the module
-        assert participant_store.set_status(pid, "active")
+        participant_store.reinstate(pid)
     assert not disqualified & participant_store.disqualified_ids()

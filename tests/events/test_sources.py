@@ -68,7 +68,7 @@ def test_the_projects_app():
     sources = {source.name: source for source in event_sources(app)}
     assert {name: source.kind for name, source in sources.items()} == {
         "aggregate_attempts": "stream", "count_registrations": "stream",
-        "tick_rounds": "schedule", "finalize_rounds": "schedule"}
+        "tick_rounds": "schedule", "finalize_rounds": "schedule", "build_exports": "schedule"}
     assert sources["aggregate_attempts"].table(LOGICAL) == "attempts"
     assert sources["count_registrations"].table(LOGICAL) == "participants"
 

@@ -348,7 +348,32 @@ def run_everything(client, clock: Clock, recorder: Recorder) -> set[tuple[str, s
     api.post("/api/admin/rounds/dot-1/publish", token=token)
     api.get("/api/rounds/dot-1/prizes")
     api.put("/api/admin/rounds/dot-1/questions", {"questions": questions(6)}, token=token)
+    drive_organizer_work(api, token, me, client, schedule, recorder)
     return requests
+
+
+def drive_organizer_work(api, token, me, client, schedule, recorder) -> None:
+    """Accounts, the audit log, the participant search and card, changes, and an export built and fetched."""
+    api.get("/api/admin/me", token=token)
+    api.post("/api/admin/accounts", {"username": "dp-1", "password": "mat-khau-dp-1", "role": "coordinator",
+                                     "unit_id": "dong-hoi"}, token=token)
+    api.get("/api/admin/accounts", token=token)
+    api.put("/api/admin/accounts/dp-1", {"disabled": True}, token=token)
+    for query in ("", "?q=nguyen", f"?q={me['phone']}", "?q=044190000001", "?unit_id=so-noi-vu",
+                  "?status=disqualified"):
+        api.get(f"/api/admin/participants{query}", token=token)
+    path = f"/api/admin/participants/{me['id']}"
+    api.get(path, token=token)
+    api.put(path, {"full_name": "Nguyễn Văn Ân"}, token=token)
+    api.post(path + "/disqualify", {"reason": "Thi hộ"}, token=token)
+    api.get("/api/rounds/dot-1/leaderboard")
+    api.post(path + "/reinstate", token=token)
+    api.post(path + "/password", token=token)
+    export = api.post("/api/admin/exports", {"kind": "registrations"}, token=token).body["export"]
+    with recorder.recording():
+        client.lambda_.invoke("build_exports", schedule)
+    api.get(f"/api/admin/exports/{export['id']}", token=token)
+    api.get("/api/admin/audit", token=token)
 
 
 def test_policy_allows_every_call_the_application_makes(stack_aws, clock, monkeypatch):

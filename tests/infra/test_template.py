@@ -90,7 +90,10 @@ def test_function_sizes_and_concurrency(package):
     finalize, aggregate = fns["FinalizeRounds"]["Properties"], fns["AggregateAttempts"]["Properties"]
     assert finalize["MemorySize"] >= 1024 and finalize["Timeout"] >= 300
     assert aggregate["MemorySize"] >= 512 and aggregate["Timeout"] >= 60
-    for lid in ("FinalizeRounds", "TickRounds"):
+    exports = fns["BuildExports"]["Properties"]       # a whole unit's registrations, streamed through /tmp
+    assert exports["MemorySize"] >= 1024 and exports["Timeout"] == 900
+    assert exports["EphemeralStorage"] == {"Size": 4096}
+    for lid in ("FinalizeRounds", "TickRounds", "BuildExports"):
         props = fns[lid]["Properties"]
         assert props["ReservedConcurrentExecutions"] == 1, lid
         # a tick throttled behind a long run is dropped, not queued for hours: the next minute's tick follows

@@ -168,6 +168,14 @@
     });
   }
 
-  A.nav.push(["#/cuoc-thi", "Cuộc thi"]);
-  A.pages.push({path: /^\/cuoc-thi$/, draw: contestPage}, {path: /^\/trang\/([a-z0-9-]{1,40})$/, draw: pageEditor});
+  window.CuocThiAdminPages.push({
+    nav: [["#/cuoc-thi", "Cuộc thi", ["owner", "organizer"]]],
+    match: function (hash, me) {
+      if (["owner", "organizer"].indexOf(me.role) < 0) return null;
+      var m = hash.match(/^\/trang\/([a-z0-9-]{1,40})$/);
+      if (hash === "/cuoc-thi") return {draw: contestPage, match: [hash]};
+      return m ? {draw: pageEditor, match: m} : null;
+    },
+    show: function (ctx, args) { args.draw(args.match, ctx.seq); }
+  });
 })();

@@ -13,7 +13,8 @@
   var MESSAGES = {
     bad_credentials: "Tên đăng nhập hoặc mật khẩu không đúng.",
     unauthorized: "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.",
-    forbidden: "Tài khoản này không có quyền của ban tổ chức.",
+    forbidden: "Tài khoản này không có quyền thực hiện thao tác này.",
+    account_disabled: "Tài khoản này đã bị khoá. Vui lòng liên hệ chủ tài khoản quản trị.",
     round_started: "Đợt thi đã bắt đầu: không thể thay đổi quy định (thời điểm mở, số câu, thời gian, số lượt, câu dự đoán) hoặc ngân hàng câu hỏi. Vẫn có thể đổi tên và thời điểm kết thúc.",
     round_closed: "Đợt thi đã kết thúc, không thể thay đổi.",
     round_exists: "Mã đợt thi đã tồn tại, vui lòng chọn mã khác.",
@@ -61,7 +62,7 @@
 
   // --- session and HTTP ----------------------------------------------------------------------------------
   function token() { try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } }
-  function signOut() { sessionStorage.removeItem(TOKEN_KEY); drawNav(); route(); }
+  function signOut() { sessionStorage.removeItem(TOKEN_KEY); me = null; route(); }
   var api = C.client({
     token: token,
     onUnauthorized: function (t) {
@@ -76,29 +77,52 @@
   });
 
   // --- navigation ----------------------------------------------------------------------------------------
+  // Pages of other files (admin-*.js) register here: {nav: [[href, label, roles]], match(hash, me) → arguments or
+  // null, show(ctx, args)}; they are asked before the pages of this file. Files loaded after this one push too
+  // (before the first route, which waits for the contest's time zone).
+  var pages = window.CuocThiAdminPages = window.CuocThiAdminPages || [];
+  var NAV = [["#/", "Đợt thi", ["owner", "organizer", "viewer"]], ["#/don-vi", "Đơn vị", ["owner", "organizer"]],
+    ["#/bang-dieu-khien", "Bảng điều khiển", ["owner", "organizer", "viewer"]]];
+  var me = null; // the signed-in account {username, role, unit_id}, from GET /api/admin/me
   function drawNav() {
     var nav = document.getElementById("nav");
     clear(nav);
-    if (!token()) return;
+    if (!token() || !me) return;
     var here = location.hash || "#/";
-    [["#/", "Đợt thi"], ["#/don-vi", "Đơn vị"], ["#/bang-dieu-khien", "Bảng điều khiển"]].concat(admin.nav).forEach(function (item) {
+    var items = NAV.concat.apply(NAV, pages.map(function (p) { return p.nav || []; }));
+    items.filter(function (item) { return item[2].indexOf(me.role) >= 0; }).forEach(function (item) {
       add(nav, el("a", {href: item[0], text: item[1], "aria-current": here === item[0] ? "page" : null}));
     });
     add(nav, el("button", {type: "button", text: "Đăng xuất", onclick: signOut}));
   }
+  function context() {
+    return {api: api, me: me, message: message, table: table, field: field, infoBox: infoBox, seq: routeSeq,
+      showFieldErrors: showFieldErrors, render: render, isCurrent: current.bind(null, routeSeq), every: every};
+  }
   function route() {
     stopTimers();
     routeSeq++;
-    drawNav();
     var hash = location.hash.replace(/^#/, "") || "/";
-    if (!token()) { loginPage(); return; }
+    if (!token()) { me = null; drawNav(); loginPage(); return; }
+    if (!me) {
+      var seq = routeSeq;
+      api("GET", "/api/admin/me").then(function (reply) {
+        if (reply.status === 200 && current(seq)) { me = reply.body; route(); }
+        else if (reply.status !== 401) render(alertBox(message(reply.body)));
+      });
+      return;
+    }
+    drawNav();
+    for (var i = 0; i < pages.length; i++) {
+      var args = pages[i].match(hash, me);
+      if (args) { pages[i].show(context(), args); app.focus({preventScroll: true}); return; }
+    }
     var m;
     if (hash === "/") roundsPage();
     else if (hash === "/dot-moi") roundFormPage(null);
     else if ((m = hash.match(/^\/dot\/([a-z0-9-]+)$/))) roundPage(m[1]);
     else if (hash === "/don-vi") unitsPage();
     else if (hash === "/bang-dieu-khien") dashboardPage();
-    else if (admin.pages.some(function (p) { return (m = hash.match(p.path)) && (p.draw(m, routeSeq), true); })) { /* drawn */ }
     else render(el("h1", {text: "Không tìm thấy trang"}), el("p", null, el("a", {href: "#/", text: "Về danh sách đợt thi"})));
     app.focus({preventScroll: true});
   }
@@ -121,6 +145,7 @@
           button.disabled = false;
           if (reply.status === 200) {
             sessionStorage.setItem(TOKEN_KEY, reply.body.token);
+            me = null;
             route();
             return;
           }
@@ -501,11 +526,10 @@
     every(30000, function () { loadStats(); loadUnits(); });
   }
 
-  // --- pages of the other admin-*.js files: they register here before the first route -----------------------
-  // admin.nav: [hash, label]; admin.pages: {path: RegExp on the hash, draw(match, seq)};
-  // admin.roundSections: function (round) → a node added at the end of a round's page.
+  // --- what the other admin-*.js files use: helpers, and roundSections: function (round) → a node added at the end
+  // of a round's page (their pages register in window.CuocThiAdminPages, see the navigation above).
   var admin = window.CuocThiAdmin = {
-    nav: [], pages: [], roundSections: [],
+    roundSections: [],
     api: api, message: message, render: render, field: field, table: table, badge: badge, infoBox: infoBox,
     showFieldErrors: showFieldErrors, current: current, toLocalInput: toLocalInput, fromLocalInput: fromLocalInput,
     redraw: route
