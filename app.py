@@ -4,7 +4,7 @@ import os
 from chalice import Chalice
 
 from chalicelib import config, store
-from chalicelib.api import admin, attempts, participants, public, web
+from chalicelib.api import accounts, admin, attempts, participants, public, web
 from chalicelib.api.errors import error_middleware
 from chalicelib.contest.tables import XLSX_MIME
 from chalicelib.events import aggregator, lifecycle
@@ -14,7 +14,7 @@ app.api.binary_types.append(XLSX_MIME)
 store.bind(config.current())
 
 app.register_middleware(error_middleware, "http")
-for blueprint in (public.bp, participants.bp, attempts.bp, admin.bp, web.bp):
+for blueprint in (public.bp, participants.bp, accounts.bp, attempts.bp, admin.bp, web.bp):
     app.register_blueprint(blueprint)
 
 # --- event handlers: the stream builds the standings, the schedule moves rounds along.

@@ -1,6 +1,6 @@
 """Organizer paths: every one but the login needs an organizer token."""
 from chalicelib import auth, runtime
-from chalicelib.api.http import Routes, json_object, raw_body, respond, upload
+from chalicelib.api.http import Routes, client, json_object, raw_body, respond, upload
 from chalicelib.contest.tables import CSV_MIME, XLSX_MIME
 from chalicelib.services import access, admin, standings
 
@@ -16,7 +16,8 @@ def _organizer(action: str = "operate") -> auth.Principal:
 
 @bp.route("/api/admin/sessions", methods=["POST"])
 def login():
-    return respond(admin.login(json_object(bp.current_request)))
+    request = bp.current_request
+    return respond(admin.login(json_object(request), client(request)))
 
 
 @bp.route("/api/admin/units", methods=["PUT"], content_types=IMPORT_TYPES)

@@ -30,6 +30,11 @@ class Round:
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def scores_visible(self) -> bool:
+        """Whether participants may see `correct` (and anything derived from it) for this round yet."""
+        return self.score_visibility == "immediate" or self.is_published
+
     def is_accepting(self, now: int) -> bool:
         """Server time decides, not the stored status: a late scheduler never widens the window."""
         return self.status not in ("closed", "finalized") and self.opens_at <= now < self.closes_at

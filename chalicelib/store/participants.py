@@ -1,8 +1,7 @@
-"""Participants, their unique phone and CCCD claims, and login-failure counters."""
+"""Participants and their unique phone and CCCD claims; a participant's token version moved on, atomically."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -79,8 +78,8 @@ def register(participant: Participant, tries: int = 4) -> None:
             time.sleep(0.02 * 2 ** attempt)
 
 
-def get(participant_id: str) -> Participant | None:
-    item = get_or_none(ParticipantModel, participant_id, consistent=False)
+def get(participant_id: str, consistent: bool = False) -> Participant | None:
+    item = get_or_none(ParticipantModel, participant_id, consistent=consistent)
     return None if item is None else _to_participant(item)
 
 
@@ -106,36 +105,53 @@ def find_by_phone(phone: str) -> Participant | None:
     return None if guard is None else get(guard.participant_id)
 
 
-def _login_key(phone: str) -> str:
-    return f"login#{phone}"
+def version_is(version: int):
+    """The condition that a participant's token version is `version` (items from before versions have none: 0)."""
+    same = ParticipantModel.token_version == version
+    return (same | ParticipantModel.token_version.does_not_exist()) if version == 0 else same
 
 
-def login_failures(phone: str, now_s: int) -> int:
-    """Failed logins for this phone in the current window (0 once the window has passed)."""
-    guard = get_or_none(GuardModel, _login_key(phone))
-    if guard is None:
-        return 0
-    if guard.expires_at is None or guard.expires_at.timestamp() <= now_s:
-        return 0
-    return int(guard.failures or 0)
-
-
-def record_login_failure(phone: str, now_s: int, window_s: int) -> None:
-    """Counts a failure atomically; a window that has passed starts again at one."""
-    fresh = datetime.fromtimestamp(now_s + window_s, tz=UTC)
-    expired = datetime.fromtimestamp(now_s, tz=UTC)
-    guard = GuardModel(_login_key(phone))
+def next_version(participant: Participant, password_hash: str | None = None,
+                 verified: bool = False) -> Participant | None:
+    """The participant with its token version one further (every token of an earlier version stops working),
+    and the new password hash and `verified` when given; None (nothing written) when the version was not the
+    one read: someone moved it in between."""
+    actions: list = [ParticipantModel.token_version.set(participant.token_version + 1)]
+    if password_hash is not None:
+        actions.append(ParticipantModel.password_hash.set(password_hash))
+    if verified:
+        actions.append(ParticipantModel.verified.set(True))
+    item = ParticipantModel(participant.id)
     try:
-        guard.update(
-            actions=[GuardModel.failures.add(1)],
-            condition=GuardModel.expires_at > expired,
-        )
+        item.update(actions=actions, condition=ParticipantModel.participant_id.exists()
+                    & version_is(participant.token_version))
     except UpdateError as error:
-        if not condition_failed(error):
-            raise
-        # missing or expired: start a new window
-        GuardModel(_login_key(phone), failures=1, expires_at=fresh).save()
+        if condition_failed(error):
+            return None
+        raise
+    return _to_participant(item)
 
 
-def clear_login_failures(phone: str) -> None:
-    GuardModel(_login_key(phone)).delete()
+def mark_verified(participant_id: str) -> None:
+    ParticipantModel(participant_id).update(actions=[ParticipantModel.verified.set(True)],
+                                            condition=ParticipantModel.participant_id.exists())
+
+
+PROFILE_FIELDS = ("full_name", "email", "birth_year", "unit_id", "category")
+
+
+def update_profile(participant_id: str, changes: dict) -> Participant | None:
+    """Sets the given profile fields (PROFILE_FIELDS; None removes an optional one); None if there is no such
+    participant."""
+    actions: list = []
+    for name, value in changes.items():
+        attribute = getattr(ParticipantModel, PROFILE_FIELDS[PROFILE_FIELDS.index(name)])
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    item = ParticipantModel(participant_id)
+    try:
+        item.update(actions=actions, condition=ParticipantModel.participant_id.exists())
+    except UpdateError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return _to_participant(item)
