@@ -313,3 +313,21 @@ def emitted_metrics(output: str) -> list[tuple[str, dict]]:
                           if name != "service"}
             found += [(metric["Name"], dimensions) for metric in directive["Metrics"]]
     return found
+
+
+class Outbox:
+    """The SMS the app appended to its outbox file (SMS_OUTBOX), in the contract's format."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+
+    def messages(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines()]
+
+    def code(self, phone: str, purpose: str | None = None) -> str:
+        """The last code sent to this phone (for this purpose)."""
+        sent = [m for m in self.messages() if m["to"] == phone and purpose in (None, m["purpose"])]
+        assert sent, f"no SMS to {phone} ({purpose}) in {self.messages()}"
+        return sent[-1]["code"]
