@@ -62,7 +62,7 @@ class OutboxSender:
             os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
             with open(self.path, "a", encoding="utf-8") as out:
                 out.write(line + "\n")
-        logging.getLogger("cuocthi.sms").info("SMS to %s: %s", sms.to, sms.text)
+        logging.getLogger("sms.outbox").info("SMS to %s: %s", sms.to, sms.text)
 
 
 @remembered(maxsize=1)

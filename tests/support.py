@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from chalicelib import runtime
@@ -44,6 +44,7 @@ class Reply:
     status: int
     body: dict | None
     text: str
+    headers: dict[str, str] = field(default_factory=dict)   # names in lower case
 
     @property
     def code(self) -> str | None:
@@ -69,7 +70,8 @@ class Api:
             parsed = json.loads(text) if text else None
         except ValueError:
             parsed = None
-        reply = Reply(response.status_code, parsed, text)
+        headers = {str(k).lower(): str(v) for k, v in (getattr(response, "headers", None) or {}).items()}
+        reply = Reply(response.status_code, parsed, text, headers)
         self.replies.append(reply)
         return reply
 

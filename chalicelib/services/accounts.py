@@ -2,6 +2,8 @@
 out, and the profile."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chalicelib import auth, errors, runtime
 from chalicelib.clients import Client
 from chalicelib.fields import validate
@@ -40,6 +42,7 @@ def login(body: dict, client: Client) -> dict:
             raise verifications.bad_code()
         if not participant.verified:
             participant_store.mark_verified(participant.id)
+            participant = replace(participant, verified=True)
         throttle.forgive(phone)
         return _signed_in(participant)
     participant = participant_store.find_by_phone(phone)
