@@ -40,14 +40,24 @@ class LocalRequestHandler(ChaliceRequestHandler):
     def _generic_handle(self) -> None:
         refusal = self._length_refusal(self.headers.get("content-length", "0"))
         if refusal is not None:
-            self.close_connection = True     # the body (if any) was not read: the connection cannot go on
-            status, code, message = refusal
-            body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
-            self._send_http_response(status, {"Content-Type": "application/json; charset=utf-8",
-                                              "X-Content-Type-Options": "nosniff", "Connection": "close"}, body)
+            self._refuse(*refusal)
             return
         self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]  # this handler's own
         super()._generic_handle()
+
+    def _refuse(self, status: int, code: str, message: str) -> None:
+        self.close_connection = True     # the body (if any) was not read: the connection cannot go on
+        body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
+        self._send_http_response(status, {"Content-Type": "application/json; charset=utf-8",
+                                          "X-Content-Type-Options": "nosniff", "Connection": "close"}, body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What http.server refuses before the app sees the request (a method it has no handler for, a request
+        line or headers it cannot read), in the contract's shape rather than an HTML page."""
+        if code == 501:
+            self._refuse(405, "method_not_allowed", "Phương thức không được hỗ trợ.")
+        else:
+            self._refuse(code, "bad_request", "Yêu cầu không hợp lệ.")
 
     @staticmethod
     def _length_refusal(value: str) -> tuple[int, str, str] | None:
