@@ -8,6 +8,7 @@ from __future__ import annotations
 from chalicelib import auth, config, errors, runtime
 from chalicelib.clients import Client
 from chalicelib.contest.throttle import Backoff, Rule, Window
+from chalicelib.observability import metrics_count
 from chalicelib.store import guards as guard_store
 
 ROUNDS = 8      # reads and writes before giving up on a tally others keep changing (then: try again in 1 s)
@@ -67,7 +68,11 @@ def check_password(login: str, client: Client, password: str, stored_hash: str |
     limits: list[tuple[str, Rule]] = [(login_key(login), login_rule())]
     if address is not None:
         limits.append((address, address_rule()))
-    reserve(limits, too_many_attempts())
+    try:
+        reserve(limits, too_many_attempts())
+    except errors.TooMany:
+        metrics_count("LoginsThrottled")
+        raise
     if not auth.verify_password(password, stored_hash):
         return False
     forgive(login)

@@ -9,8 +9,8 @@ import pytest
 
 from chalicelib.contest.attempts import Attempt, DrawnQuestion
 from chalicelib.contest.codes import Code
-from chalicelib.contest.throttle import Tally
 from chalicelib.contest.participants import Participant
+from chalicelib.contest.throttle import Tally
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import guards as guard_store
 from chalicelib.store import participants as participant_store
