@@ -80,6 +80,27 @@ class Window:
         return self.seconds
 
 
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """At most `limit` events per fixed period of `seconds` (counted by an atomic add, so a key many requests
+    share, a client address behind a carrier's NAT, takes them without contention); a new period starts at 0."""
+
+    limit: int
+    seconds: int
+
+    def period(self, now: int) -> int:
+        """The start of the period `now` falls in (epoch ms): part of the key the count is kept under."""
+        return now - now % (self.seconds * SECOND)
+
+    def wait_s(self, count: int, now: int) -> int:
+        """Seconds to wait when `count` events (this one included) exceed the limit; 0 otherwise."""
+        if count <= self.limit:
+            return 0
+        return _ceil_s(self.period(now) + self.seconds * SECOND - now)
+
+
 Rule = Backoff | Window
 
 

@@ -1,34 +1,50 @@
 """The throttles of RULES.md, Accounts and verification: password tries per login and per client address,
 SMS codes per phone and per client address. A try is counted before the slow work it guards (the password
-check, the SMS), atomically: the tallies are read, the rules decide (contest/throttle.py), and the new tallies
-are written only if nobody wrote them in between; else they are read again. Parallel tries therefore count one
-by one, and only the tries the rules allow ever reach scrypt."""
+check, the SMS), atomically. Per login and per phone the tallies are read, the rules decide
+(contest/throttle.py), and the new tally is written only if nobody wrote it in between (else it is read again):
+parallel tries count one by one, and only the tries the rules allow ever reach scrypt. Per client address,
+where many people share one address behind a carrier's NAT, the count is an atomic add to a key per period,
+which no number of parallel requests makes contend."""
 from __future__ import annotations
 
 from chalicelib import auth, config, errors, runtime
 from chalicelib.clients import Client
-from chalicelib.contest.throttle import Backoff, Rule, Window
+from chalicelib.contest.throttle import Backoff, Bucket, Rule, Window
 from chalicelib.observability import metrics_count
 from chalicelib.store import guards as guard_store
 
 ROUNDS = 8      # reads and writes before giving up on a tally others keep changing (then: try again in 1 s)
+HOUR = 3600
 
 
-def reserve(limits: list[tuple[str, Rule]], refusal: errors.TooMany) -> None:
-    """Counts one try under every key, or raises `refusal` (with the longest wait as Retry-After)."""
+def reserve(key: str, rule: Rule, refusal: errors.TooMany) -> None:
+    """Counts one try under `key`, or raises `refusal` (with the wait as Retry-After)."""
     now = runtime.now_ms()
-    keep = {key: rule.keep_s for key, rule in limits}
     for _ in range(ROUNDS):
-        stored = guard_store.read([key for key, _ in limits])
-        wait = max(rule.wait_s(stored[key].tally, now) for key, rule in limits)
+        stored = guard_store.read([key])[key]
+        wait = rule.wait_s(stored.tally, now)
         if wait > 0:
             refusal.retry_after = wait
             raise refusal
-        changes = [(key, stored[key], rule.counted(stored[key].tally, now)) for key, rule in limits]
-        if guard_store.write(changes, now, keep):
+        if guard_store.write([(key, stored, rule.counted(stored.tally, now))], now, {key: rule.keep_s}):
             return
     refusal.retry_after = 1
     raise refusal
+
+
+def count_address(prefix: str, client: Client, rule: Bucket, refusal: errors.TooMany) -> str | None:
+    """Counts one try for the client's address in the current period (the key, or None without an address);
+    raises `refusal` once the period's limit is passed."""
+    if client.address is None:
+        return None
+    now = runtime.now_ms()
+    key = f"{prefix}#ip:{auth.keyed_hash('address', client.address)}#{rule.period(now)}"
+    wait = rule.wait_s(guard_store.count_up(key, rule.period(now) + rule.seconds * 1000), now)
+    if wait > 0:
+        guard_store.count_down(key)     # a refused try changes nothing
+        refusal.retry_after = wait
+        raise refusal
+    return key
 
 
 # --- password tries
@@ -40,19 +56,9 @@ def login_rule() -> Backoff:
                    env.login_forget_seconds)
 
 
-def address_rule() -> Backoff:
-    env = config.current()
-    return Backoff(env.login_address_max_failures, env.login_delay_seconds, env.login_max_delay_seconds,
-                   env.login_forget_seconds)
-
-
 def login_key(login: str) -> str:
     """A participant's normalised phone, or `admin:<username>` (no phone can take that form)."""
     return f"login#{login}"
-
-
-def _address_key(client: Client) -> str | None:
-    return None if client.address is None else f"login#ip:{auth.keyed_hash('address', client.address)}"
 
 
 def too_many_attempts() -> errors.TooMany:
@@ -61,15 +67,19 @@ def too_many_attempts() -> errors.TooMany:
 
 
 def check_password(login: str, client: Client, password: str, stored_hash: str | None) -> bool:
-    """Verifies a password behind the throttle: the try is counted for the login and the client's address
-    first (429 `too_many_attempts` with Retry-After when either must wait); a success clears the login's
-    failures and gives the address its try back."""
-    address = _address_key(client)
-    limits: list[tuple[str, Rule]] = [(login_key(login), login_rule())]
-    if address is not None:
-        limits.append((address, address_rule()))
+    """Verifies a password behind the throttle: the try is counted for the login (5, then growing waits) and
+    for the client's address (at most LOGIN_ADDRESS_MAX_FAILURES an hour) first, 429 `too_many_attempts` with
+    Retry-After when either says wait; a success clears the login's failures and gives the address its try
+    back."""
+    env = config.current()
     try:
-        reserve(limits, too_many_attempts())
+        address = count_address("login", client, Bucket(env.login_address_max_failures, HOUR), too_many_attempts())
+        try:
+            reserve(login_key(login), login_rule(), too_many_attempts())
+        except errors.TooMany:
+            if address is not None:
+                guard_store.count_down(address)     # a refused try changes nothing
+            raise
     except errors.TooMany:
         metrics_count("LoginsThrottled")
         raise
@@ -77,7 +87,7 @@ def check_password(login: str, client: Client, password: str, stored_hash: str |
         return False
     forgive(login)
     if address is not None:
-        guard_store.uncount(address)
+        guard_store.count_down(address)
     return True
 
 
@@ -91,8 +101,11 @@ def forgive(login: str) -> None:
 
 def reserve_sms(phone: str, client: Client) -> None:
     env = config.current()
-    limits: list[tuple[str, Rule]] = [(f"sms#{phone}", Window(env.sms_per_phone, env.sms_phone_window_seconds))]
-    if client.address is not None:
-        limits.append((f"sms#ip:{auth.keyed_hash('address', client.address)}",
-                       Window(env.sms_per_address_per_day, 24 * 3600)))
-    reserve(limits, errors.TooMany("too_many_codes", "Bạn đã yêu cầu quá nhiều mã. Vui lòng thử lại sau."))
+    refusal = errors.TooMany("too_many_codes", "Bạn đã yêu cầu quá nhiều mã. Vui lòng thử lại sau.")
+    address = count_address("sms", client, Bucket(env.sms_per_address_per_day, 24 * HOUR), refusal)
+    try:
+        reserve(f"sms#{phone}", Window(env.sms_per_phone, env.sms_phone_window_seconds), refusal)
+    except errors.TooMany:
+        if address is not None:
+            guard_store.count_down(address)         # a refused request changes nothing
+        raise

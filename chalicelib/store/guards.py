@@ -58,12 +58,18 @@ def write(changes: list[tuple[str, Stored, Tally]], now: int, keep_s: dict[str, 
     return True
 
 
-def uncount(key: str) -> None:
-    """One try fewer (a try counted beforehand that then succeeded); moves the version, so a writer that read
-    before this one writes nothing."""
+def count_up(key: str, until: int) -> int:
+    """One more under `key` (an atomic add: any number of parallel callers, no contention), kept until `until`
+    (epoch ms, the end of the key's period); the new count."""
+    item = GuardModel(key)
+    item.update(actions=[GuardModel.failures.add(1), GuardModel.expires_at.set(_expiry(until, 0))])
+    return int(item.failures or 0)
+
+
+def count_down(key: str) -> None:
+    """One fewer under `key`, never below zero (a count taken back: a try refused after all, or that succeeded)."""
     try:
-        GuardModel(key).update(actions=[GuardModel.failures.add(-1), GuardModel.version.add(1)],
-                               condition=GuardModel.failures > 0)
+        GuardModel(key).update(actions=[GuardModel.failures.add(-1)], condition=GuardModel.failures > 0)
     except UpdateError as error:
         if not condition_failed(error):
             raise

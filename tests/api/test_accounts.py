@@ -288,3 +288,18 @@ def test_the_attempt_keeps_hashed_device_and_address_and_its_signals(api, contes
     assert api.post(f"/api/attempts/{second['id']}/submission", {"answers": one, "prediction": 1},
                     token=token).status == 200
     assert attempt_store.get(second["id"]).flags == ("probe",)
+
+
+def test_one_address_is_held_up_after_its_own_limit_of_failures(api, contest, monkeypatch, tables):
+    from chalicelib import config
+
+    monkeypatch.setenv("LOGIN_ADDRESS_MAX_FAILURES", "3")
+    config.current.cache_clear()
+    phones = [contest.register(f"Người Thứ {i}")[1]["phone"] for i in range(5)]
+    for phone in phones[:3]:
+        assert api.post("/api/sessions", {"phone": phone, "password": "sai-mat-khau"}).status == 401
+    with tables.unchanged():      # a refused try changes nothing
+        refused = api.post("/api/sessions", {"phone": phones[3], "password": PASSWORD})
+    assert_error(refused, 429, "too_many_attempts")
+    assert 0 < int(refused.headers["retry-after"]) <= 3600
+    config.current.cache_clear()

@@ -127,10 +127,16 @@ def test_tallies_are_written_only_over_the_version_read(local_tables):
     assert not guard_store.write([(key, read, Tally(1, NOW))], NOW, {key: 60})   # someone wrote in between
     again = guard_store.read([key])[key]
     assert again.tally == Tally(1, NOW) and again.version == 1
-    guard_store.uncount(key)
-    assert guard_store.read([key])[key] == guard_store.Stored(Tally(0, NOW), 2)
     guard_store.clear(key)
     assert scan(local_tables, "guards", key=key) == []
+
+
+def test_counts_by_atomic_add_never_below_zero(local_tables):
+    key = "login#ip:x#0"
+    assert [guard_store.count_up(key, NOW) for _ in range(3)] == [1, 2, 3]
+    for _ in range(4):
+        guard_store.count_down(key)
+    assert guard_store.count_up(key, NOW) == 1
 
 
 def test_a_code_is_tried_a_limited_number_of_times_and_used_once(local_tables):

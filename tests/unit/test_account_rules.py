@@ -11,7 +11,7 @@ from chalicelib.contest import codes
 from chalicelib.contest.numbers import MAX_DIGITS, json_integer, parse_integer
 from chalicelib.contest.signals import attempt_flags, shared_devices
 from chalicelib.contest.texts import TextError, clean_name, visible_length
-from chalicelib.contest.throttle import Backoff, Tally, Window
+from chalicelib.contest.throttle import Backoff, Bucket, Tally, Window
 
 S = 1000
 
@@ -119,3 +119,10 @@ def test_control_characters_are_refused_in_names(name):
 def test_names_are_composed_and_cleaned():
     assert clean_name("Le\u0302  Thi\u0323\u200b My\u0303", 2, 100) == "Lê Thị Mỹ"
     assert visible_length("Lê Thị") == 5
+
+
+def test_a_bucket_counts_per_fixed_period():
+    rule = Bucket(limit=2, seconds=3600)
+    assert rule.period(3600 * S + 5) == 3600 * S
+    assert rule.wait_s(2, 3600 * S + 5) == 0
+    assert rule.wait_s(3, 3600 * S + 5) == 3600           # to the next hour, rounded up
