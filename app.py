@@ -5,6 +5,7 @@ from chalice import Chalice
 
 from chalicelib import config, store
 from chalicelib.api import (
+    accounts,
     admin,
     admin_accounts,
     admin_contest,
@@ -27,7 +28,7 @@ app.api.binary_types.append(XLSX_MIME)
 store.bind(config.current())
 
 app.register_middleware(error_middleware, "http")
-for blueprint in (public.bp, participants.bp, attempts.bp, pages.bp, admin.bp, admin_accounts.bp,
+for blueprint in (public.bp, participants.bp, accounts.bp, attempts.bp, pages.bp, admin.bp, admin_accounts.bp,
                   admin_participants.bp, admin_exports.bp, admin_contest.bp, admin_rounds.bp, embeds.bp, web.bp):
     app.register_blueprint(blueprint)
 

@@ -58,6 +58,12 @@ def _sign(payload: bytes) -> str:
     return _b64(hmac.new(_secret(), payload, hashlib.sha256).digest())
 
 
+def keyed_hash(label: str, value: str) -> str:
+    """An HMAC of `value` under the token secret, separated by `label` ("code", "device", "address" …): what is
+    stored of one-time codes, device ids and client addresses, so a copy of the tables reveals none of them."""
+    return _b64(hmac.new(_secret(), f"{label}\0{value}".encode(), hashlib.sha256).digest()[:18])
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who a valid token speaks for. `version` is the account's token version when the token was issued: an

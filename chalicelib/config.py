@@ -20,8 +20,18 @@ class Config:
     participant_token_seconds: int
     organizer_token_seconds: int
     scrypt_n: int
-    login_max_failures: int
-    login_window_seconds: int
+    login_max_failures: int             # per login (phone or organizer username), then growing delays
+    login_address_max_failures: int     # per client address (many people share one behind a carrier's NAT)
+    login_delay_seconds: int            # the first delay, doubling with each further failure …
+    login_max_delay_seconds: int        # … up to this
+    login_forget_seconds: int           # failures are forgotten this long after the last one
+    sms_outbox: str | None              # a file: every SMS is appended there instead of being sent (local, tests)
+    sms_sender_id: str | None           # the registered alphanumeric sender ID (Vietnam's carriers require one)
+    sms_brand: str                      # the name every SMS starts with (the sender ID's brand)
+    sms_max_price_usd: str | None       # SNS's per-message price cap (AWS.SNS.SMS.MaxPrice), when set
+    sms_per_phone: int                  # codes per phone in sms_phone_window_seconds
+    sms_phone_window_seconds: int
+    sms_per_address_per_day: int        # codes per client address in 24 hours
     contest_name: str
     contest_description: str
     contest_timezone: str
@@ -50,7 +60,17 @@ def from_environ(env: Mapping[str, str]) -> Config:
         organizer_token_seconds=int(get("ORGANIZER_TOKEN_SECONDS", str(12 * 3600))),
         scrypt_n=int(get("SCRYPT_N", str(2**14))),
         login_max_failures=int(get("LOGIN_MAX_FAILURES", "5")),
-        login_window_seconds=int(get("LOGIN_WINDOW_SECONDS", "900")),
+        login_address_max_failures=int(get("LOGIN_ADDRESS_MAX_FAILURES", "100")),
+        login_delay_seconds=int(get("LOGIN_DELAY_SECONDS", "30")),
+        login_max_delay_seconds=int(get("LOGIN_MAX_DELAY_SECONDS", "900")),
+        login_forget_seconds=int(get("LOGIN_FORGET_SECONDS", str(24 * 3600))),
+        sms_outbox=get("SMS_OUTBOX") or None,
+        sms_sender_id=get("SMS_SENDER_ID") or None,
+        sms_brand=get("SMS_BRAND", "CUOCTHI"),
+        sms_max_price_usd=get("SMS_MAX_PRICE_USD") or None,
+        sms_per_phone=int(get("SMS_PER_PHONE", "3")),
+        sms_phone_window_seconds=int(get("SMS_PHONE_WINDOW_SECONDS", "900")),
+        sms_per_address_per_day=int(get("SMS_PER_ADDRESS_PER_DAY", "100")),
         contest_name=get("CONTEST_NAME", "Cuộc thi trực tuyến tìm hiểu về cải cách hành chính"),
         contest_description=get(
             "CONTEST_DESCRIPTION",

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalicelib import errors
+from chalicelib.contest.numbers import parse_integer
+from chalicelib.contest.texts import TextError, clean_name, has_control_characters
 from chalicelib.contest.times import parse_iso
 
 Checker = Callable[[Any], Any]
@@ -38,10 +40,13 @@ def validate(body: dict, spec: Spec, partial: bool = False) -> dict:
 
 
 def text(min_len: int, max_len: int) -> Checker:
-    """A string; short texts have their runs of white space collapsed, long ones are only stripped."""
+    """A string without control characters (long texts may hold line breaks); short texts have their runs of
+    white space collapsed, long ones are only stripped."""
     def check(value):
         if not isinstance(value, str):
             raise ValueError("Phải là chuỗi ký tự.")
+        if has_control_characters(value, allow_line_breaks=max_len > 200):
+            raise ValueError("Không được chứa ký tự điều khiển.")
         value = " ".join(value.split()) if max_len <= 200 else value.strip()
         if not min_len <= len(value) <= max_len:
             raise ValueError(f"Độ dài phải từ {min_len} đến {max_len} ký tự.")
@@ -49,8 +54,20 @@ def text(min_len: int, max_len: int) -> Checker:
     return check
 
 
+def name(min_len: int, max_len: int) -> Checker:
+    """A name people read (a participant's, a round's): normalised, and never blank or invisible."""
+    def check(value):
+        try:
+            return clean_name(value, min_len, max_len)
+        except TextError as error:
+            raise ValueError(str(error)) from None
+    return check
+
+
 def integer(low: int, high: int) -> Checker:
     def check(value):
+        if value in (float("inf"), float("-inf")):   # digits too many for any field (numbers.json_integer)
+            raise ValueError(f"Phải từ {low} đến {high}.")
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("Phải là số nguyên.")
         if not low <= value <= high:
@@ -78,13 +95,14 @@ def timestamp(value) -> int:
 
 
 def query_integer(query: Mapping[str, str], name: str, low: int, high: int, default: int) -> int:
-    """An integer query parameter written with ASCII digits only (`'²'.isdigit()` is true in Python)."""
+    """An integer query parameter (contest/numbers.py: ASCII digits only, `'²'.isdigit()` is true in Python)."""
     value = query.get(name)
     if value is None:
         return default
-    if not (value.isascii() and value.isdigit() and len(value) <= 18) or not low <= int(value) <= high:
+    number = parse_integer(value)
+    if number is None or not low <= number <= high:
         raise errors.invalid({name: f"Phải là số nguyên từ {low} đến {high}."})
-    return int(value)
+    return number
 
 
 def query_choice(query: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:

@@ -17,6 +17,10 @@ METRICS: dict[str, str] = {
     "FinalizationDuration": MetricUnit.Milliseconds.value,
     "RoundsOpened": MetricUnit.Count.value,
     "RoundsClosed": MetricUnit.Count.value,
+    "SmsSent": MetricUnit.Count.value,                   # dimension: purpose
+    "SmsFailed": MetricUnit.Count.value,
+    "SmsRefused": MetricUnit.Count.value,                # dimension: reason
+    "LoginsThrottled": MetricUnit.Count.value,
 }
 
 logger = Logger(service="cuocthi")

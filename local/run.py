@@ -207,6 +207,7 @@ def _banner(config, settings, api, organizer, runner, scheduler, created, demo, 
         _say(f"  Schedule           {line}")
     if demo:
         _say(f"  Demo contest       loaded: {', '.join(demo)}")
+    _say(f"  SMS (not sent)     each one printed here and appended to {config.sms_outbox}")
     _say(f"  Logs               {config.logs_dir}   reset everything: make clean-local")
     _say("Ctrl-C stops everything.")
     _say("")

@@ -51,6 +51,11 @@ class Settings:
         return self.data_dir / "run.lock"
 
     @property
+    def sms_outbox(self) -> Path:
+        """Every SMS the app would send, one JSON object a line (API.md, Accounts); the launcher logs each too."""
+        return self.data_dir / "sms.jsonl"
+
+    @property
     def api_url(self) -> str:
         return f"http://{HOST}:{self.api.value}"
 
@@ -112,6 +117,7 @@ def app_environment(settings: Settings) -> dict[str, str]:
         "S3_ENDPOINT": settings.s3_endpoint,
         "RESULTS_BUCKET": RESULTS_BUCKET,
         "TOKEN_SECRET": kept_secret(settings.data_dir / "token-secret"),
+        "SMS_OUTBOX": str(settings.sms_outbox),
         # Fake credentials: DynamoDB Local and the S3 emulator accept anything, and nothing can reach a real account.
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",

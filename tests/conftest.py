@@ -34,3 +34,17 @@ def clock():
     runtime.set_clock(clock)
     yield clock
     runtime.reset_clock()
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(tmp_path, monkeypatch):
+    """Every test's SMS go to a file of its own (SMS_OUTBOX), never to SNS; `sms_outbox.codes()` reads them."""
+    from chalicelib import config, store
+    from tests.support import Outbox
+
+    path = tmp_path / "sms.jsonl"
+    monkeypatch.setenv("SMS_OUTBOX", str(path))
+    config.current.cache_clear()
+    store.reset()
+    yield Outbox(path)
+    config.current.cache_clear()

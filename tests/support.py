@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from chalicelib import runtime
@@ -44,6 +44,7 @@ class Reply:
     status: int
     body: dict | None
     text: str
+    headers: dict[str, str] = field(default_factory=dict)   # names in lower case
 
     @property
     def code(self) -> str | None:
@@ -69,7 +70,8 @@ class Api:
             parsed = json.loads(text) if text else None
         except ValueError:
             parsed = None
-        reply = Reply(response.status_code, parsed, text)
+        headers = {str(k).lower(): str(v) for k, v in (getattr(response, "headers", None) or {}).items()}
+        reply = Reply(response.status_code, parsed, text, headers)
         self.replies.append(reply)
         return reply
 
@@ -313,3 +315,21 @@ def emitted_metrics(output: str) -> list[tuple[str, dict]]:
                           if name != "service"}
             found += [(metric["Name"], dimensions) for metric in directive["Metrics"]]
     return found
+
+
+class Outbox:
+    """The SMS the app appended to its outbox file (SMS_OUTBOX), in the contract's format."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+
+    def messages(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines()]
+
+    def code(self, phone: str, purpose: str | None = None) -> str:
+        """The last code sent to this phone (for this purpose)."""
+        sent = [m for m in self.messages() if m["to"] == phone and purpose in (None, m["purpose"])]
+        assert sent, f"no SMS to {phone} ({purpose}) in {self.messages()}"
+        return sent[-1]["code"]

@@ -1,7 +1,7 @@
 """Organizer paths: every one but the login needs an organizer token; every change is audited."""
 from chalicelib import auth
 from chalicelib.api import guard
-from chalicelib.api.http import Routes, json_object, raw_body, respond, upload
+from chalicelib.api.http import Routes, client, json_object, raw_body, respond, upload
 from chalicelib.contest.tables import CSV_MIME, XLSX_MIME
 from chalicelib.services import admin, standings
 
@@ -20,7 +20,8 @@ def _audit(principal: auth.Principal, action: str, target: str, details: dict | 
 
 @bp.route("/api/admin/sessions", methods=["POST"])
 def login():
-    return respond(admin.login(json_object(bp.current_request)))
+    request = bp.current_request
+    return respond(admin.login(json_object(request), client(request)))
 
 
 @bp.route("/api/admin/units", methods=["PUT"], content_types=IMPORT_TYPES)

@@ -7,7 +7,7 @@ import json
 
 from chalice import Response
 
-from chalicelib.api.http import respond
+from chalicelib.api.http import NOSNIFF, respond
 from chalicelib.observability import logger
 
 _CHALICE_CODES = {
@@ -41,9 +41,11 @@ def _chalice_error(response: Response) -> Response:
 
 
 def error_middleware(event, get_response):
+    """Chalice's refusals in the contract's shape; and every answer, whoever wrote it, with `nosniff`."""
     response = get_response(event)
     if response.status_code >= 400:
         if response.status_code >= 500:
             logger.error("unhandled error", extra={"path": getattr(event, "path", None)})
-        return _chalice_error(response)
+        response = _chalice_error(response)
+    response.headers.update(NOSNIFF)
     return response

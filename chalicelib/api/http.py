@@ -8,14 +8,17 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import errors
+from chalicelib import auth, errors, runtime
 from chalicelib.clients import DEVICE_HEADER, Client, client_of
 from chalicelib.contest import tables
 from chalicelib.contest.imports import Upload
+from chalicelib.contest.numbers import json_integer
 
 JSON_LIMIT = 64 * 1024
 IMPORT_LIMIT = 1024 * 1024
 JSON_TYPE = "application/json; charset=utf-8"
+# Every API answer: no browser guesses another type for it than the one it says (e.g. HTML in an error's text).
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 
 # The status code of each kind of refusal the services raise.
 STATUS: dict[type[errors.Refusal], int] = {
@@ -26,7 +29,7 @@ STATUS: dict[type[errors.Refusal], int] = {
 
 def respond(body: Any, status: int = 200) -> Response:
     return Response(body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                    status_code=status, headers={"Content-Type": JSON_TYPE, "Cache-Control": "no-store"})
+                    status_code=status, headers={"Content-Type": JSON_TYPE, "Cache-Control": "no-store", **NOSNIFF})
 
 
 def refused(refusal: errors.Refusal) -> Response:
@@ -66,7 +69,7 @@ def parse_json(body: bytes) -> Any:
     """The decoded body; text that is not UTF-8 (also a lone surrogate escaped as \\ud800) or nesting too deep
     for the parser is refused like any other invalid JSON."""
     try:
-        value = json.loads(body.decode("utf-8"))
+        value = json.loads(body.decode("utf-8"), parse_int=json_integer)
         json.dumps(value, ensure_ascii=False).encode("utf-8")
         return value
     except (UnicodeError, ValueError, RecursionError):
@@ -78,6 +81,15 @@ def json_object(request, limit: int = JSON_LIMIT) -> dict:
     if not isinstance(value, dict):
         raise errors.invalid({"body": "Nội dung phải là một đối tượng JSON."})
     return value
+
+
+def participant(request) -> auth.Principal:
+    """The participant a request's token speaks for (401 without a valid one, 403 for an organizer's)."""
+    return auth.require(request.headers.get("authorization"), auth.PARTICIPANT, runtime.now_ms())
+
+
+def no_content() -> Response:
+    return Response(body="", status_code=204, headers={"Cache-Control": "no-store", **NOSNIFF})
 
 
 def client(request) -> Client:

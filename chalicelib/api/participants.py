@@ -1,7 +1,6 @@
 """Registration, login and the participant's own view."""
-from chalicelib import auth, runtime
-from chalicelib.api.http import Routes, json_object, respond
-from chalicelib.services import participants
+from chalicelib.api.http import Routes, client, json_object, participant, respond
+from chalicelib.services import accounts, participants
 
 bp = Routes(__name__)
 
@@ -13,10 +12,10 @@ def register():
 
 @bp.route("/api/sessions", methods=["POST"])
 def login():
-    return respond(participants.login(json_object(bp.current_request)))
+    request = bp.current_request
+    return respond(accounts.login(json_object(request), client(request)))
 
 
 @bp.route("/api/me", methods=["GET"])
 def me():
-    principal = auth.require(bp.current_request.headers.get("authorization"), auth.PARTICIPANT, runtime.now_ms())
-    return respond(participants.me(principal.subject))
+    return respond(participants.me(participant(bp.current_request)))

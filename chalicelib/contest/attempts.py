@@ -10,6 +10,7 @@ from chalicelib.contest.names import mask_name
 from chalicelib.contest.participants import Participant
 from chalicelib.contest.ranking import ScoredAttempt
 from chalicelib.contest.rounds import Round
+from chalicelib.contest.signals import attempt_flags
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,11 @@ class Attempt:
     prediction: int | None = None
     duration_ms: int | None = None
     submitted_at: int | None = None
-    flags: tuple[str, ...] = ()     # signals (too_fast, probe, shared_device): shown to organizers, never acted on
+    token_version: int = 0          # the participant's token version at the start (moved on by a reset):
+                                    # the submission is accepted only from a token of this version
+    flags: tuple[str, ...] = ()     # signals computed at submission (contest/signals.py)
+    device_hash: str | None = None  # keyed hashes of the device id and the client address at the start
+    address_hash: str | None = None
 
     @property
     def is_submitted(self) -> bool:
@@ -103,11 +108,14 @@ class Attempt:
         return self.answers == dict(answers) and self.prediction == prediction
 
     def submit(self, answers: Mapping[str, str], key: Mapping[str, str], prediction: int, round_: Round,
-               received_at: int) -> Attempt:
-        """The attempt as submitted at `received_at`: scored against the answer `key`."""
+               received_at: int, min_seconds_per_question: int = 0) -> Attempt:
+        """The attempt as submitted at `received_at`: scored against the answer `key`, with its signals."""
+        duration = round_.duration_ms(self.started_at, received_at)
+        answered = sum(1 for q in self.questions if answers.get(q.id) is not None)
         return replace(self, status="submitted", answers=dict(sorted(answers.items())),
-                       correct=score(self.questions, answers, key), prediction=prediction,
-                       duration_ms=round_.duration_ms(self.started_at, received_at), submitted_at=received_at)
+                       correct=score(self.questions, answers, key), prediction=prediction, duration_ms=duration,
+                       submitted_at=received_at,
+                       flags=tuple(attempt_flags(self.total, answered, duration, min_seconds_per_question)))
 
     def scored(self) -> ScoredAttempt:
         """The submitted attempt as the ranking sees it."""
@@ -120,14 +128,16 @@ class Attempt:
 
 
 def begin(attempt_id: str, participant: Participant, round_: Round, drawn: Sequence[DrawnQuestion],
-          now: int) -> Attempt:
-    """A new attempt of `participant` in `round_`, started at `now` with the questions drawn for it."""
+          now: int, device_hash: str | None = None, address_hash: str | None = None) -> Attempt:
+    """A new attempt of `participant` in `round_`, started at `now` with the questions drawn for it, from the
+    device and address these keyed hashes stand for."""
     if round_.bank_version is None:
         raise ValueError(f"round {round_.id} has no question bank")
     return Attempt(id=attempt_id, participant_id=participant.id, round_id=round_.id, unit_id=participant.unit_id,
                    category=participant.category, display_name=mask_name(participant.full_name), started_at=now,
                    deadline=round_.attempt_deadline(now), accept_until=round_.accept_until(now),
-                   bank_version=round_.bank_version, questions=tuple(drawn), total=len(drawn))
+                   bank_version=round_.bank_version, questions=tuple(drawn), total=len(drawn),
+                   token_version=participant.token_version, device_hash=device_hash, address_hash=address_hash)
 
 
 def best_attempt(attempts: Iterable[Attempt], key: Callable[[ScoredAttempt], tuple]) -> Attempt | None:

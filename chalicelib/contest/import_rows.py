@@ -2,12 +2,12 @@
 field of every row ({"row", "field", "message"}, Vietnamese), and the checks of single fields."""
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
 from chalicelib.contest.ids import ID_MAX, ID_PATTERN
+from chalicelib.contest.texts import TextError, normalize, visible_length
 
 TableRow = tuple[int, dict[str, str]]
 MAX_COUNT = 1_000_000_000  # headcount and population: far above any real unit, keeps numbers sane
@@ -126,8 +126,11 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def text(row: Row, field: str, value: object, label: str, max_length: int, required: bool) -> str | None:
-    """Stripped text in NFC (so composed and decomposed Vietnamese compare equal); None when blank."""
+def text(row: Row, field: str, value: object, label: str, max_length: int, required: bool,
+         line_breaks: bool = False) -> str | None:
+    """Stripped text in NFC (so composed and decomposed Vietnamese compare equal), without invisible format
+    characters; None when blank, also when nothing of it would show. Control characters are refused (line
+    breaks only where `line_breaks`)."""
     if is_blank(value):
         if required:
             row.fail(field, f"Thiếu {label}")
@@ -135,7 +138,15 @@ def text(row: Row, field: str, value: object, label: str, max_length: int, requi
     if not isinstance(value, str):
         row.fail(field, f"{capital(label)} phải là chuỗi ký tự")
         return None
-    clean = unicodedata.normalize("NFC", value.strip())
+    try:
+        clean = normalize(value, allow_line_breaks=line_breaks).strip()
+    except TextError:
+        row.fail(field, f"{capital(label)} chứa ký tự điều khiển")
+        return None
+    if visible_length(clean) == 0:
+        if required:
+            row.fail(field, f"Thiếu {label}")
+        return None
     if len(clean) > max_length:
         row.fail(field, f"{capital(label)} dài quá {max_length} ký tự")
     return clean

@@ -6,13 +6,13 @@ Checks that need stored data (does a parent unit exist, would the tree get a cyc
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
 from chalicelib.contest import import_rows as checks
 from chalicelib.contest.import_rows import TableRow
+from chalicelib.contest.numbers import parse_integer
 from chalicelib.contest.units import UNIT_KINDS, Unit
 
 UNIT_NAME_MAX = 200
@@ -29,7 +29,6 @@ QUESTION_COLUMNS = ("id", "text", *OPTION_COLUMNS, "answer")
 QUESTION_REQUIRED_COLUMNS = ("text", *OPTION_COLUMNS[:MIN_OPTIONS], "answer")
 
 _COUNT_FIELDS = ("headcount", "population")
-_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,12 @@ def _unit_record(values: dict[str, str]) -> dict[str, object]:
 def _unit_cell(name: str, text: str) -> object:
     if text == "":
         return None
-    if name in _COUNT_FIELDS and _DIGITS.fullmatch(text):
-        return int(text)
-    return text  # anything else in a count column is reported by checks.count
+    if name not in _COUNT_FIELDS:
+        return text
+    number = parse_integer(text)
+    if number is None and text.isascii() and text.isdigit():
+        return checks.MAX_COUNT + 1  # more digits than any count has: reported as too large
+    return text if number is None else number  # anything else in a count column is reported by checks.count
 
 
 # --- questions --------------------------------------------------------------------------------------------
@@ -129,7 +131,8 @@ _TABLE_QUESTIONS = _QuestionSource(
 
 def _question(row: checks.Row, record: Mapping[str, object], source: _QuestionSource) -> QuestionDraft | None:
     question_id = checks.identifier(row, "id", record.get("id"), "mã câu hỏi", required=False)
-    text = checks.text(row, "text", record.get("text"), "nội dung câu hỏi", QUESTION_TEXT_MAX, required=True)
+    text = checks.text(row, "text", record.get("text"), "nội dung câu hỏi", QUESTION_TEXT_MAX, required=True,
+                       line_breaks=True)
     options = _options(row, record.get("options"), source)
     answer = _answer(row, record.get("answer"), options, source)
     if row.failed or text is None or options is None or answer is None:

@@ -39,6 +39,11 @@ class Round:
         """The bank holds enough questions for an attempt; a round whose bank does not never accepts one."""
         return self.bank_version is not None and self.question_count >= self.questions_per_attempt
 
+    @property
+    def scores_visible(self) -> bool:
+        """Whether participants may see `correct` (and anything derived from it) for this round yet."""
+        return self.score_visibility == "immediate" or self.is_published
+
     def is_accepting(self, now: int) -> bool:
         """Server time decides, not the stored status: a late scheduler never widens the window."""
         return self.status not in ("closed", "finalized") and self.opens_at <= now < self.closes_at

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import replace
 
 from chalicelib import auth, errors, runtime
 from chalicelib.contest.ids import plausible
@@ -16,7 +15,7 @@ from chalicelib.contest.roles import SCOPED
 from chalicelib.contest.search import Search, parse_search
 from chalicelib.contest.units import UnitTree
 from chalicelib.fields import query_choice, text, validate
-from chalicelib.services import access, paging
+from chalicelib.services import access, paging, sessions, throttle
 from chalicelib.services.admin_views import admin_attempt_view, admin_participant_view
 from chalicelib.services.participants import REGISTRATION
 from chalicelib.store import attempts as attempt_store
@@ -168,7 +167,9 @@ def update(principal: auth.Principal, participant_id: str, body: dict) -> dict:
     if moves and any(a.is_submitted for a in attempt_store.of_participant(participant.id)):
         raise errors.conflict("participant_has_attempts",
                               "Thí sinh đã có bài thi được ghi nhận: không thể đổi đơn vị hoặc đối tượng dự thi.")
-    updated = _stored(lambda: participant_store.update_profile(replace(participant, **changes)))
+    updated = participant_store.update_profile(participant.id, changes) if changes else participant
+    if updated is None:
+        raise _not_found()
     return {"participant": admin_participant_view(updated)}
 
 
@@ -188,6 +189,6 @@ def temporary_password(principal: auth.Principal, participant_id: str) -> dict:
     """A new password to read out to the participant; every earlier token of theirs stops working."""
     participant = _participant(principal, participant_id)
     password = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(10))
-    _stored(lambda: participant_store.set_password(participant.id, auth.hash_password(password)))
-    participant_store.clear_login_failures(participant.phone)
+    _stored(lambda: sessions.end_sessions(participant.id, password_hash=auth.hash_password(password)))
+    throttle.forgive(participant.phone)
     return {"temporary_password": password}

@@ -39,9 +39,15 @@ def _standing(rank: int, attempt: dict, display_name: str, unit_names: dict, fin
 
 
 def leaderboard(round_id: str, query: Mapping[str, str]) -> dict:
+    """The top of a round. A round that keeps its scores until publication (score_visibility `after_publish`)
+    shows no entries before it: ranks follow `correct`, so even names in order, without scores, would tell
+    the order of scores (`scores_hidden: true`; the totals still show participation)."""
     round_ = round_or_404(round_id)
     limit = query_integer(query, "limit", 1, 100, default=20)
     category = query_choice(query, "category", CATEGORIES)
+    if not round_.scores_visible:
+        return {"round_id": round_id, "final": False, "as_of": iso(runtime.now_ms()), "prediction_truth": None,
+                "entries": [], "scores_hidden": True}
     return _cached(("leaderboard", round_id, round_.is_published, category, limit),
                    lambda: _leaderboard(round_, category, limit))
 
@@ -55,19 +61,23 @@ def _leaderboard(round_: Round, category: str | None, limit: int) -> dict:
         entries = [_standing(e["category_rank"] if category else e["rank"], e["attempt"], e["display_name"],
                              unit_names, True) for e in snapshot[:limit]]
         return {"round_id": round_id, "final": True, "as_of": iso(now),
-                "prediction_truth": round_.prediction_truth, "entries": entries}
+                "prediction_truth": round_.prediction_truth, "entries": entries, "scores_hidden": False}
     excluded = participant_store.disqualified_ids()      # hidden from the live lists (RULES.md, Fairness)
     top = [best for best in standing_store.top(round_id, category, limit + len(excluded))
            if best.attempt.participant_id not in excluded][:limit]
     entries = [_standing(i + 1, asdict(best.attempt), best.display_name, unit_names, False)
                for i, best in enumerate(top)]
     return {"round_id": round_id, "final": False, "as_of": iso(now), "prediction_truth": None,
-            "entries": entries}
+            "entries": entries, "scores_hidden": False}
 
 
 def unit_table(round_id: str) -> dict:
+    """The units of a round; before a round with `after_publish` is published, without `mean_correct`."""
     round_ = round_or_404(round_id)
-    return _cached(("units", round_id, round_.is_published), lambda: _unit_table(round_))
+    table = _cached(("units", round_id, round_.is_published), lambda: _unit_table(round_))
+    if round_.scores_visible:
+        return table
+    return {**table, "entries": [{**entry, "mean_correct": None} for entry in table["entries"]]}
 
 
 def _unit_table(round_: Round) -> dict:

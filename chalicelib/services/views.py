@@ -31,14 +31,18 @@ def participant_view(participant: Participant) -> dict:
         "id": participant.id, "full_name": participant.full_name, "phone": participant.phone,
         "unit_id": participant.unit_id, "category": participant.category, "birth_year": participant.birth_year,
         "email": participant.email, "registered_at": iso(participant.registered_at),
+        "verified": participant.verified,
     }
 
 
-def result_view(attempt: Attempt) -> dict | None:
+def result_view(attempt: Attempt, round_: Round) -> dict | None:
+    """The result of a submitted attempt; `correct` is null while the round keeps its scores until publication
+    (score_visibility `after_publish`)."""
     if not attempt.is_submitted:
         return None
+    correct = attempt.correct if round_.scores_visible else None
     return {
-        "attempt_id": attempt.id, "round_id": attempt.round_id, "correct": attempt.correct, "total": attempt.total,
+        "attempt_id": attempt.id, "round_id": attempt.round_id, "correct": correct, "total": attempt.total,
         "duration_ms": attempt.duration_ms, "submitted_at": iso(attempt.submitted_at),
         "prediction": attempt.prediction,
     }
@@ -47,7 +51,7 @@ def result_view(attempt: Attempt) -> dict | None:
 def attempt_summary(attempt: Attempt, round_: Round, now: int) -> dict:
     """One of the participant's own attempts in a list (an extension of GET /api/me): no questions."""
     return {"id": attempt.id, "started_at": iso(attempt.started_at), "deadline": iso(attempt.shown_deadline(round_)),
-            "status": attempt.status_at(round_, now), "result": result_view(attempt)}
+            "status": attempt.status_at(round_, now), "result": result_view(attempt, round_)}
 
 
 def attempt_view(attempt: Attempt, bank: tuple[BankQuestion, ...], round_: Round, now: int) -> dict:

@@ -11,8 +11,9 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.contest.attempts import Attempt, DrawnQuestion, Entry
 from chalicelib.contest.ids import plausible
 from chalicelib.store import connection
-from chalicelib.store.items import cancelled, condition_failed, get_or_none
-from chalicelib.store.models import AttemptModel, DrawnQuestionMap, EntryModel
+from chalicelib.store.items import cancelled, condition_failed, get_or_none, reason_codes
+from chalicelib.store.models import AttemptModel, DrawnQuestionMap, EntryModel, ParticipantModel
+from chalicelib.store.participants import version_is
 
 # Accepted attempts of a round are spread over this many index partitions, so no key is hot.
 ROUND_SHARDS = 16
@@ -22,6 +23,10 @@ PAGE_SIZE = 200
 
 class StartRefused(Exception):
     """The entry's condition failed: an attempt is in progress, or the limit is reached."""
+
+
+class SessionEnded(Exception):
+    """The participant's token version moved on (a reset, a change, a logout) before the start was written."""
 
 
 def _number(value) -> int | None:
@@ -36,7 +41,9 @@ def _to_attempt(item: AttemptModel) -> Attempt:
         questions=tuple(DrawnQuestion(q.id, tuple(str(o) for o in q.option_ids)) for q in item.questions or ()),
         total=int(item.total), status=item.status, answers=item.answers, correct=_number(item.correct),
         prediction=_number(item.prediction), duration_ms=_number(item.duration_ms),
-        submitted_at=_number(item.submitted_at), flags=tuple(str(flag) for flag in item.flags or ()))
+        submitted_at=_number(item.submitted_at), token_version=int(item.token_version or 0),
+        flags=tuple(str(flag) for flag in item.flags or ()), device_hash=item.device_hash,
+        address_hash=item.address_hash)
 
 
 def _to_item(attempt: Attempt) -> AttemptModel:
@@ -47,7 +54,8 @@ def _to_item(attempt: Attempt) -> AttemptModel:
         questions=[DrawnQuestionMap(id=q.id, option_ids=list(q.option_ids)) for q in attempt.questions],
         total=attempt.total, status=attempt.status, answers=attempt.answers, correct=attempt.correct,
         prediction=attempt.prediction, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at,
-        flags=list(attempt.flags) or None)
+        token_version=attempt.token_version, flags=list(attempt.flags) or None, device_hash=attempt.device_hash,
+        address_hash=attempt.address_hash)
     if attempt.is_submitted:
         item.round_shard = round_shard(attempt.round_id, attempt.id)
     return item
@@ -85,8 +93,14 @@ def start(attempt: Attempt, max_attempts: int | None, now: int, finished: str | 
                 EntryModel.in_progress_until.set(attempt.accept_until),
             ], condition=condition)
             tx.save(_to_item(attempt), condition=AttemptModel.attempt_id.does_not_exist())
+            # accounts: the token version copied into the attempt is still the participant's
+            tx.condition_check(ParticipantModel, attempt.participant_id,
+                               condition=version_is(attempt.token_version))
     except TransactWriteError as error:
         if cancelled(error):
+            # PynamoDB sends condition checks first: reason 0 is the participant's
+            if reason_codes(error)[:1] == ["ConditionalCheckFailed"]:
+                raise SessionEnded() from error
             raise StartRefused() from error
         raise
 
@@ -106,8 +120,9 @@ def get(attempt_id: str) -> Attempt | None:
     return None if item is None else _to_attempt(item)
 
 
-def submit(submitted: Attempt, now: int) -> bool:
-    """The one conditional write of a submission; False when the attempt is no longer open for it."""
+def submit(submitted: Attempt, now: int, token_version: int = 0) -> bool:
+    """The one conditional write of a submission; False when the attempt is no longer open for it, or not for
+    a token of `token_version` (the version copied at the start, moved on by a reset, a change or a logout)."""
     result = submitted.scored()
     try:
         AttemptModel(submitted.id).update(actions=[
@@ -118,12 +133,38 @@ def submit(submitted: Attempt, now: int) -> bool:
             AttemptModel.duration_ms.set(result.duration_ms),
             AttemptModel.submitted_at.set(result.submitted_at),
             AttemptModel.round_shard.set(round_shard(submitted.round_id, submitted.id)),
-        ], condition=(AttemptModel.status == "in_progress") & (AttemptModel.accept_until >= now))
+            AttemptModel.flags.set(list(submitted.flags)),  # type: ignore[arg-type]
+        ], condition=(AttemptModel.status == "in_progress") & (AttemptModel.accept_until >= now)
+            & _token_version_is(token_version))
     except UpdateError as error:
         if condition_failed(error):
             return False
         raise
     return True
+
+
+def _token_version_is(version: int):
+    same = AttemptModel.token_version == version
+    return (same | AttemptModel.token_version.does_not_exist()) if version == 0 else same
+
+
+def move_version(attempt_id: str, version: int) -> bool:
+    """Copies a participant's new token version into their attempt in progress (False if it is not in
+    progress any more); a submitted attempt is never touched, so its stream sees no second change."""
+    try:
+        AttemptModel(attempt_id).update(actions=[AttemptModel.token_version.set(version)],
+                                        condition=AttemptModel.status == "in_progress")
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def entries_of(participant_id: str) -> list[Entry]:
+    """The participant's entries in every round (consistent reads: a start just written is seen)."""
+    return [Entry(int(item.attempts_used or 0), item.in_progress, _number(item.in_progress_until))
+            for item in EntryModel.query(participant_id, consistent_read=True)]
 
 
 def save_all(attempts: list[Attempt]) -> None:

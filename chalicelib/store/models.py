@@ -93,7 +93,9 @@ class ParticipantModel(Model):
 
 
 class GuardModel(Model):
-    """Uniqueness claims (`phone#…`, `id_number#…` → participant) and login-failure counters (`login#…`)."""
+    """Uniqueness claims (`phone#…`, `id_number#…` → participant), throttle tallies (`login#…` password tries,
+    `sms#…` codes sent: a count, the last time, the recent times, and a version for optimistic writes) and
+    one-time codes (`code#<purpose>#<phone>`: a keyed digest, its expiry, the tries)."""
 
     class Meta:
         table_name = "guards"
@@ -101,6 +103,12 @@ class GuardModel(Model):
     key = UnicodeAttribute(hash_key=True)
     participant_id = UnicodeAttribute(null=True)
     failures = NumberAttribute(null=True)
+    last_at = NumberAttribute(null=True)
+    times = ListAttribute(of=NumberAttribute, null=True)
+    version = NumberAttribute(null=True)
+    code_digest = UnicodeAttribute(null=True)
+    valid_until = NumberAttribute(null=True)
+    tries = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)
 
 
@@ -222,7 +230,10 @@ class AttemptModel(Model):
     duration_ms = NumberAttribute(null=True)
     submitted_at = NumberAttribute(null=True)
     round_shard = UnicodeAttribute(null=True)
-    flags = ListAttribute(of=UnicodeAttribute, null=True)   # signal names (issue 10); absent means none
+    token_version = NumberAttribute(null=True)          # accounts: the submit's condition (store/attempts.py)
+    flags = ListAttribute(of=UnicodeAttribute, null=True)   # signals at submission (contest/signals.py)
+    device_hash = UnicodeAttribute(null=True)           # keyed hashes, for the shared_device signal
+    address_hash = UnicodeAttribute(null=True)
 
     by_participant = ByParticipantIndex()
     by_round_shard = ByRoundShardIndex()

@@ -1,9 +1,8 @@
-"""Participants, their unique phone and CCCD claims, and login-failure counters."""
+"""Participants and their unique phone and CCCD claims; a participant's token version moved on, atomically."""
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -160,15 +159,6 @@ def _updated(participant_id: str, actions: list) -> Participant:
     return _to_participant(item)
 
 
-def update_profile(participant: Participant) -> Participant:
-    """Stores the participant's name, unit and category as given (with the index keys that follow them)."""
-    keys = index_keys(participant)
-    return _updated(participant.id, [
-        ParticipantModel.full_name.set(participant.full_name), ParticipantModel.unit_id.set(participant.unit_id),
-        ParticipantModel.category.set(participant.category), ParticipantModel.name_key.set(keys["name_key"]),
-        ParticipantModel.name_shard.set(keys["name_shard"])])
-
-
 def disqualify(participant_id: str, reason: str) -> Participant:
     """Marks the participant disqualified with the reason; the disqualified are indexed apart."""
     _disqualified_cache.clear()
@@ -182,12 +172,6 @@ def reinstate(participant_id: str) -> Participant:
     return _updated(participant_id, [
         ParticipantModel.status.set("active"), ParticipantModel.disqualified_reason.remove(),
         ParticipantModel.status_flag.remove()])
-
-
-def set_password(participant_id: str, password_hash: str) -> Participant:
-    """A new password; the token version moves on, so every earlier token stops working."""
-    return _updated(participant_id, [ParticipantModel.password_hash.set(password_hash),
-                                     ParticipantModel.token_version.add(1)])
 
 
 def add_signals(participant_id: str, signals: Iterable[str]) -> None:
@@ -207,36 +191,57 @@ def disqualified_ids() -> frozenset[str]:
             DISQUALIFIED, attributes_to_get=["participant_id"])))
 
 
-def _login_key(phone: str) -> str:
-    return f"login#{phone}"
+
+def version_is(version: int):
+    """The condition that a participant's token version is `version` (items from before versions have none: 0)."""
+    same = ParticipantModel.token_version == version
+    return (same | ParticipantModel.token_version.does_not_exist()) if version == 0 else same
 
 
-def login_failures(phone: str, now_s: int) -> int:
-    """Failed logins for this phone in the current window (0 once the window has passed)."""
-    guard = get_or_none(GuardModel, _login_key(phone))
-    if guard is None:
-        return 0
-    if guard.expires_at is None or guard.expires_at.timestamp() <= now_s:
-        return 0
-    return int(guard.failures or 0)
-
-
-def record_login_failure(phone: str, now_s: int, window_s: int) -> None:
-    """Counts a failure atomically; a window that has passed starts again at one."""
-    fresh = datetime.fromtimestamp(now_s + window_s, tz=UTC)
-    expired = datetime.fromtimestamp(now_s, tz=UTC)
-    guard = GuardModel(_login_key(phone))
+def next_version(participant: Participant, password_hash: str | None = None,
+                 verified: bool = False) -> Participant | None:
+    """The participant with its token version one further (every token of an earlier version stops working),
+    and the new password hash and `verified` when given; None (nothing written) when the version was not the
+    one read: someone moved it in between."""
+    actions: list = [ParticipantModel.token_version.set(participant.token_version + 1)]
+    if password_hash is not None:
+        actions.append(ParticipantModel.password_hash.set(password_hash))
+    if verified:
+        actions.append(ParticipantModel.verified.set(True))
+    item = ParticipantModel(participant.id)
     try:
-        guard.update(
-            actions=[GuardModel.failures.add(1)],
-            condition=GuardModel.expires_at > expired,
-        )
+        item.update(actions=actions, condition=ParticipantModel.participant_id.exists()
+                    & version_is(participant.token_version))
     except UpdateError as error:
-        if not condition_failed(error):
-            raise
-        # missing or expired: start a new window
-        GuardModel(_login_key(phone), failures=1, expires_at=fresh).save()
+        if condition_failed(error):
+            return None
+        raise
+    return _to_participant(item)
 
 
-def clear_login_failures(phone: str) -> None:
-    GuardModel(_login_key(phone)).delete()
+def mark_verified(participant_id: str) -> None:
+    ParticipantModel(participant_id).update(actions=[ParticipantModel.verified.set(True)],
+                                            condition=ParticipantModel.participant_id.exists())
+
+
+PROFILE_FIELDS = ("full_name", "email", "birth_year", "unit_id", "category")
+
+
+def update_profile(participant_id: str, changes: dict) -> Participant | None:
+    """Sets the given profile fields (PROFILE_FIELDS; None removes an optional one); None if there is no such
+    participant."""
+    actions: list = []
+    for name, value in changes.items():
+        attribute = getattr(ParticipantModel, PROFILE_FIELDS[PROFILE_FIELDS.index(name)])
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    if changes.get("full_name"):        # the name search and the unit lists are keyed by the name
+        actions += [ParticipantModel.name_key.set(name_key(changes["full_name"], participant_id)),
+                    ParticipantModel.name_shard.set(name_shard(changes["full_name"]))]
+    item = ParticipantModel(participant_id)
+    try:
+        item.update(actions=actions, condition=ParticipantModel.participant_id.exists())
+    except UpdateError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return _to_participant(item)

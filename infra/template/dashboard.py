@@ -9,6 +9,15 @@ from infra.template.alarms import ITERATOR_AGE_LIMIT_MS
 from infra.template.inputs import FAILURE_QUEUE, Function
 from infra.template.metrics import EmittedMetric
 
+# Amazon SNS's own SMS metrics (published straight to phone numbers: dimension PhoneNumber=PhoneNumberDirect),
+# and the account's spending this month against its monthly SMS spending limit (README, "Phone verification").
+SMS_SERIES = [
+    ["AWS/SNS", "NumberOfNotificationsDelivered", "PhoneNumber", "PhoneNumberDirect", {"label": "delivered"}],
+    ["AWS/SNS", "NumberOfNotificationsFailed", "PhoneNumber", "PhoneNumberDirect", {"label": "failed"}],
+    ["AWS/SNS", "SMSMonthToDateSpentUSD", {"stat": "Maximum", "label": "spent this month (USD)", "yAxis": "right",
+                                           "period": 300}],
+]
+
 
 class _Layout:
     def __init__(self) -> None:
@@ -76,6 +85,7 @@ def dashboard(functions: list[Function], tables: dict[str, dict], metrics: list[
                           [["AWS/ApiGateway", "Count", *api, {"label": "requests"}],
                            ["AWS/ApiGateway", "4XXError", *api, {"label": "4XX"}],
                            ["AWS/ApiGateway", "5XXError", *api, {"label": "5XX"}]]))
+        layout.add(_graph("SMS codes (SNS): delivered, failed, spent this month (USD)", SMS_SERIES, stat="Sum"))
 
     def per_function(metric: str, stat: str, only: str | None = None) -> list:
         return [["AWS/Lambda", metric, "FunctionName", "${%s}" % fn.logical_id, {"stat": stat, "label": fn.name}]

@@ -33,8 +33,10 @@ STAGES = ("dev", "prod")
 TABLES = json.loads((ROOT / "infra" / "tables.json").read_text())["Resources"]
 LOGICAL = {r["Metadata"]["cuocthi:table"]: lid for lid, r in TABLES.items()}
 CHALICE = json.loads((ROOT / ".chalice" / "config.json").read_text())
-# Actions with no resource-level permissions: the only ones "*" may be granted for.
-NO_RESOURCE_LEVEL = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData"}
+# Actions with no resource-level permissions: the only ones "*" may be granted for. An SMS published straight to
+# a phone number (the one-time codes) has no resource ARN: sns:Publish needs "*".
+NO_RESOURCE_LEVEL = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData",
+                     "sns:Publish"}
 
 
 def table_name(logical: str) -> str:
@@ -243,6 +245,8 @@ def needed(service: str, operation: str, params: dict) -> Iterator[tuple[str, st
         yield S3_ACTIONS[operation], f"arn:aws:s3:::{params['Bucket']}/{params['Key']}"
     elif service == "ssm" and operation == "GetParameter":
         yield "ssm:GetParameter", param_arn(params["Name"])
+    elif service == "sns" and operation == "Publish" and "PhoneNumber" in params:
+        yield "sns:Publish", "*"
     else:
         raise AssertionError(f"no IAM mapping for {service} {operation}: add it to tests/infra/test_iam.py")
 
@@ -252,6 +256,7 @@ def stack_aws(monkeypatch):
     """The application pointed at STACK's tables and bucket, on moto."""
     monkeypatch.setenv("TABLE_PREFIX", f"{STACK}-")
     monkeypatch.setenv("RESULTS_BUCKET", BUCKET)
+    monkeypatch.delenv("SMS_OUTBOX")            # SMS through SNS, as in the cloud
     with mock_aws():
         config.current.cache_clear()
         settings = config.current()
@@ -275,6 +280,15 @@ def stream_event(table: str, event_name: str) -> dict:
         "dynamodb": {"ApproximateCreationDateTime": T0 / 1000, "Keys": {k: item[k] for k in keys}, "NewImage": item,
                      "SequenceNumber": str(10**20 + n), "SizeBytes": 100, "StreamViewType": "NEW_IMAGE"}}
         for n, item in enumerate(items)]}
+
+
+def sent_codes(phone: str) -> list[str]:
+    """The codes of the SMS moto's SNS received for this phone, oldest first."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    messages = sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()
+    return [re.search(r"\b[0-9]{6}\b", text).group(0) for to, text in messages if to == "+84" + phone[1:]]
 
 
 def _route_pattern(path: str) -> re.Pattern:
@@ -312,6 +326,16 @@ def run_everything(client, clock: Clock, recorder: Recorder) -> set[tuple[str, s
     api.post("/api/sessions", {"phone": phone, "password": "sai-mat-khau"})
     api.post("/api/sessions", {"phone": phone, "password": "mat-khau-123"})
     api.get("/api/me", token=participant)
+    api.put("/api/me", {"full_name": "Nguyễn Văn Ân"}, token=participant)
+    for purpose in ("login", "reset"):
+        api.post("/api/verifications", {"phone": phone, "purpose": purpose})
+    codes = sent_codes(phone)
+    assert len(codes) == 2, "the codes did not go out through SNS"
+    api.post("/api/sessions", {"phone": phone, "code": codes[0]})
+    participant = api.post("/api/password-resets", {"phone": phone, "code": codes[1],
+                                                    "new_password": "mat-khau-moi-1"}).body["token"]
+    participant = api.put("/api/me/password", {"password": "mat-khau-moi-1", "new_password": "mat-khau-123"},
+                          token=participant).body["token"]
     started = api.post("/api/rounds/dot-1/attempts", token=participant)
     attempt = started.body["attempt"]
     api.get(f"/api/attempts/{attempt['id']}", token=participant)
@@ -347,6 +371,7 @@ def run_everything(client, clock: Clock, recorder: Recorder) -> set[tuple[str, s
         client.lambda_.invoke("finalize_rounds", schedule)
     api.post("/api/admin/rounds/dot-1/publish", token=token)
     api.get("/api/rounds/dot-1/prizes")
+    api.call("DELETE", "/api/sessions/current", token=participant)
     api.put("/api/admin/rounds/dot-1/questions", {"questions": questions(6)}, token=token)
     drive_organizer_work(api, token, me, client, schedule, recorder)
     return requests

@@ -308,8 +308,12 @@ def test_dashboard_plots_the_platform_metrics(package):
     for wanted in [("AWS/ApiGateway", "Latency"), ("AWS/ApiGateway", "4XXError"), ("AWS/ApiGateway", "5XXError"),
                    ("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"), ("AWS/Lambda", "ConcurrentExecutions"),
                    ("AWS/Lambda", "IteratorAge"), ("AWS/DynamoDB", "WriteThrottleEvents"),
-                   ("AWS/DynamoDB", "ReadThrottleEvents"), ("AWS/SQS", "ApproximateNumberOfMessagesVisible")]:
+                   ("AWS/DynamoDB", "ReadThrottleEvents"), ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+                   ("AWS/SNS", "NumberOfNotificationsDelivered"), ("AWS/SNS", "NumberOfNotificationsFailed"),
+                   ("AWS/SNS", "SMSMonthToDateSpentUSD")]:
         assert wanted in have, wanted
+    sms = {metric: values for ns, metric, _, values in series if ns == "AWS/SNS"}
+    assert sms["NumberOfNotificationsDelivered"] == {"PhoneNumber": "PhoneNumberDirect"}   # SMS, not topics
     (board,) = package.of_type("AWS::CloudWatch::Dashboard").values()
     text = board["Properties"]["DashboardBody"]["Fn::Sub"]
     assert '"p50"' in text and '"p99"' in text

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -89,6 +90,16 @@ def get(url: str, token: str | None = None, body: dict | None = None):
         return json.loads(response.read().decode("utf-8"))
 
 
+def post_status(url: str, body: dict) -> int:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -127,6 +138,16 @@ def test_the_local_stack_starts_refuses_a_second_start_stops_cleanly_and_keeps_i
             assert time.monotonic() < deadline, stack.output()[-2000:]
             time.sleep(0.2)
         assert get(url + "/api/admin/stats", token=token)["registered"] == 1
+        # SMS are not sent locally: each is printed by the launcher and appended to sms.jsonl.
+        assert post_status(url + "/api/verifications", {"phone": "0912345678", "purpose": "login"}) == 202
+        (sms,) = [json.loads(line) for line in (data / "sms.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert set(sms) == {"to", "text", "code", "purpose", "at"} and sms["to"] == "0912345678"
+        assert sms["code"] in sms["text"] and sms["purpose"] == "login"
+        stack.wait_for(f"SMS to 0912345678: {sms['text']}", timeout=5)
+        # Anyone can make the organizer's password login wait; the next start must not depend on it.
+        for _ in range(5):
+            assert post_status(url + "/api/admin/sessions", {"username": "btc", "password": "sai"}) == 401
+        assert post_status(url + "/api/admin/sessions", {"username": "btc", "password": password}) == 429
 
         second = Stack(data, ports, "second")
         assert second.process.wait(60) == 1
@@ -143,11 +164,12 @@ def test_the_local_stack_starts_refuses_a_second_start_stops_cleanly_and_keeps_i
     assert "stopped DynamoDB Local" in stack.output()
     assert not [pid for pid in children if alive(pid)]
 
-    # A restart keeps everything and loads no demo again.
+    # A restart keeps everything and loads no demo again; the organizer's locked login does not hold it up.
     again = Stack(data, ports, "again")
     try:
         out = again.wait_for("Ctrl-C stops everything.")
         assert "Demo contest" not in out
+        assert post_status(url + "/api/admin/sessions", {"username": "btc", "password": password}) == 429
         login = get(url + "/api/sessions", body={"phone": "0912345678", "password": "mat-khau-123"})
         assert login["participant"]["full_name"] == "Hoàng Thị Lan"
         assert get(url + "/api/stats")["registered"] == 1      # not counted again after the restart

@@ -8,8 +8,11 @@ from dataclasses import replace
 import pytest
 
 from chalicelib.contest.attempts import Attempt, DrawnQuestion
+from chalicelib.contest.codes import Code
 from chalicelib.contest.participants import Participant
+from chalicelib.contest.throttle import Tally
 from chalicelib.store import attempts as attempt_store
+from chalicelib.store import guards as guard_store
 from chalicelib.store import participants as participant_store
 from tests.integration.conftest import scan
 
@@ -116,13 +119,33 @@ def test_submission_after_the_accept_window_is_refused(local_tables):
     assert list(attempt_store.accepted_in_round("dot-1")) == []
 
 
-def test_login_failures_count_atomically_and_expire(local_tables):
-    phone = "0912000009"
-    for _ in range(3):
-        participant_store.record_login_failure(phone, 1000, 900)
-    assert participant_store.login_failures(phone, 1000) == 3
-    assert participant_store.login_failures(phone, 1000 + 901) == 0   # the window has passed
-    participant_store.record_login_failure(phone, 2000, 900)          # a new window starts at one
-    assert participant_store.login_failures(phone, 2000) == 1
-    participant_store.clear_login_failures(phone)
-    assert scan(local_tables, "guards", key=f"login#{phone}") == []
+def test_tallies_are_written_only_over_the_version_read(local_tables):
+    key = "login#0912000009"
+    (read,) = guard_store.read([key]).values()
+    assert read == guard_store.Stored(Tally())
+    assert guard_store.write([(key, read, Tally(1, NOW))], NOW, {key: 60})
+    assert not guard_store.write([(key, read, Tally(1, NOW))], NOW, {key: 60})   # someone wrote in between
+    again = guard_store.read([key])[key]
+    assert again.tally == Tally(1, NOW) and again.version == 1
+    guard_store.clear(key)
+    assert scan(local_tables, "guards", key=key) == []
+
+
+def test_counts_by_atomic_add_never_below_zero(local_tables):
+    key = "login#ip:x#0"
+    assert [guard_store.count_up(key, NOW) for _ in range(3)] == [1, 2, 3]
+    for _ in range(4):
+        guard_store.count_down(key)
+    assert guard_store.count_up(key, NOW) == 1
+
+
+def test_a_code_is_tried_a_limited_number_of_times_and_used_once(local_tables):
+    guard_store.save_code("login", "0912000009", Code("digest", NOW + 600_000))
+    for tries in (1, 2):
+        assert guard_store.try_code("login", "0912000009", NOW, max_tries=2) == Code("digest", NOW + 600_000, tries)
+    assert guard_store.try_code("login", "0912000009", NOW, max_tries=2) is None      # tries used up
+    assert not guard_store.use_code("login", "0912000009", "other")
+    assert guard_store.use_code("login", "0912000009", "digest")
+    assert not guard_store.use_code("login", "0912000009", "digest")                  # once only
+    guard_store.save_code("reset", "0912000009", Code("d2", NOW))
+    assert guard_store.try_code("reset", "0912000009", NOW, max_tries=5) is None      # expired

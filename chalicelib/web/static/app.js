@@ -646,10 +646,12 @@
         return render(title("Kết quả bài thi", round), alertBox(a.status === "expired" ? REFUSALS.deadline_passed : "Bài thi chưa được nộp.", "info"),
           actions(a.status === "in_progress" ? el("a", {class: "btn", href: "#/thi/" + enc(a.round_id), text: "Tiếp tục làm bài"}) : null, homeLink()));
       }
+      var hidden = res.correct === null;   // the round's scores are published later (score_visibility after_publish)
       render(title("Kết quả bài thi", round),
         el("div", {class: "card"},
-          el("div", {class: "result-big", id: "score", text: res.correct + "/" + res.total}),
-          el("div", {text: "Số câu trả lời đúng: " + res.correct + " trên " + res.total + " câu"}),
+          el("div", {class: "result-big", id: "score", text: hidden ? "Đã nộp bài" : res.correct + "/" + res.total}),
+          el("div", {text: hidden ? "Số câu trả lời đúng sẽ được thông báo khi ban tổ chức công bố kết quả đợt thi."
+            : "Số câu trả lời đúng: " + res.correct + " trên " + res.total + " câu"}),
           el("div", {text: "Thời gian làm bài: " + fmtDuration(res.duration_ms)}),
           el("div", {text: "Nộp lúc: " + fmtTime(res.submitted_at)}),
           el("div", {text: "Dự đoán: " + fmtInt(res.prediction)})),
@@ -732,6 +734,7 @@
             {label: "Bắt đầu", grow: true, cell: function (a) { return fmtTime(a.started_at); }},
             {label: "Trạng thái", wide: true, cell: function (a) { return ATTEMPT_STATUS[a.status] || a.status; }},
             {label: "Số câu đúng", short: "Đúng", num: true, cell: function (a) {
+              if (a.result && a.result.correct === null) return el("span", {class: "muted", text: "Chờ công bố"});
               return a.result ? a.result.correct + "/" + a.result.total : el("span", {class: "muted", text: a.status === "in_progress" ? "Đang làm" : "–"});
             }},
             {label: "Thời gian", num: true, wide: true, cell: function (a) { return a.result ? fmtClock(a.result.duration_ms) : null; }},
@@ -791,6 +794,7 @@
           clear(holder);
           add(holder, tabs, freshness(b));
           if (b.prediction_truth !== null && b.prediction_truth !== undefined) add(holder, el("p", {text: "Đáp án câu dự đoán: " + fmtInt(b.prediction_truth)}));
+          if (b.scores_hidden) return add(holder, el("p", {class: "info", text: "Bảng xếp hạng của đợt thi này sẽ được công bố cùng kết quả."}));
           if (!b.entries.length) return add(holder, el("p", {class: "muted", text: "Chưa có bài thi nào."}));
           var me = user() && user().id;
           function isMine(e) { return !!me && e.participant_id === me; }

@@ -144,9 +144,23 @@
   // or as is when contentType is given. opts.token() gives the bearer token; opts.onResponse(response) sees every
   // response; opts.onUnauthorized(token, path) runs on a 401 to a request that carried a token;
   // opts.onNetworkError() gives the result (or throws) when the request could not be made.
+  // A random id for this browser, kept in localStorage and sent as X-Device-Id (the shared_device signal; the
+  // server stores only a keyed hash of it).
+  function deviceId() {
+    var id = null;
+    try { id = localStorage.getItem("cuocthi.device"); } catch (e) { id = null; }
+    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      try { localStorage.setItem("cuocthi.device", id); } catch (e) { /* private mode: one id per page load */ }
+    }
+    return id;
+  }
+
   function client(opts) {
     return function api(method, path, body, contentType) {
-      var headers = {"Accept": "application/json"};
+      var headers = {"Accept": "application/json", "X-Device-Id": deviceId()};
       var payload;
       if (contentType) { headers["Content-Type"] = contentType; payload = body; }
       else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }

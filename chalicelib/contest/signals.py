@@ -1,0 +1,38 @@
+"""Signals (dấu hiệu bất thường, RULES.md Fairness): shown to organizers and in the attempts file, never acted on
+by themselves. `attempt_flags` is computed at submission and stored on the attempt; `shared_devices` reads a
+round's (participant, device hash, address hash) triples at finalization or in the organizer's views."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+TOO_FAST = "too_fast"
+PROBE = "probe"
+SHARED_DEVICE = "shared_device"
+SIGNALS = (TOO_FAST, PROBE, SHARED_DEVICE)
+
+
+def attempt_flags(questions: int, answered: int, duration_ms: int, min_seconds_per_question: int) -> list[str]:
+    """`too_fast`: shorter than min_seconds_per_question × its questions; `probe`: fewer than half answered."""
+    flags = []
+    if duration_ms < min_seconds_per_question * questions * 1000:
+        flags.append(TOO_FAST)
+    if answered * 2 < questions:
+        flags.append(PROBE)
+    return flags
+
+
+def shared_devices(uses: Iterable[tuple[str, str | None, str | None]], max_accounts: int) -> set[str]:
+    """The participants of a round who used a device, or a client address, that more than `max_accounts`
+    participants of the round used. `uses` holds (participant id, device hash, address hash) per attempt;
+    a missing hash (no device id sent, no address known) joins nobody."""
+    users: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for participant_id, device, address in uses:
+        for kind, value in (("device", device), ("address", address)):
+            if value:
+                users[(kind, value)].add(participant_id)
+    flagged: set[str] = set()
+    for participants in users.values():
+        if len(participants) > max_accounts:
+            flagged |= participants
+    return flagged
