@@ -7,7 +7,7 @@ from chalicelib import config, store
 from chalicelib.api import admin, attempts, participants, public, web
 from chalicelib.api.errors import error_middleware
 from chalicelib.contest.tables import XLSX_MIME
-from chalicelib.events import aggregator, lifecycle
+from chalicelib.events import aggregator, flow, lifecycle
 
 app = Chalice(app_name="cuocthi")
 app.api.binary_types.append(XLSX_MIME)
@@ -42,3 +42,9 @@ def tick_rounds(event):
 @app.schedule("rate(1 minute)", name="finalize_rounds")
 def finalize_rounds(event):
     return lifecycle.finalize_due()
+
+
+@app.lambda_function(name="finalize_step")
+def finalize_step(event, context):
+    """One step of the finalization state machine (chalicelib/events/flow.py)."""
+    return flow.handle(event)

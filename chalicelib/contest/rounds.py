@@ -22,6 +22,7 @@ class Round:
     bank_version: str | None = None     # which version of the question bank attempts draw from
     question_count: int = 0
     prediction_truth: int | None = None  # known once the round is finalized
+    finalize_failures: int = 0           # failed finalizations in a row; the schedule stops at a limit
 
     def is_accepting(self, now: int) -> bool:
         """Server time decides, not the stored status: a late scheduler never widens the window."""

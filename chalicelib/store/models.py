@@ -10,7 +10,7 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 
@@ -80,6 +80,7 @@ class RoundModel(Model):
     bank_version = UnicodeAttribute(null=True)
     question_count = NumberAttribute(default=0)
     prediction_truth = NumberAttribute(null=True)
+    finalize_failures = NumberAttribute(null=True)
 
 
 class OptionMap(MapAttribute):
@@ -127,12 +128,18 @@ class ByParticipantIndex(GlobalSecondaryIndex):
     started_at = NumberAttribute(range_key=True)
 
 
+# What finalization reads of an accepted attempt (besides the keys): under 200 bytes an attempt.
+FINALIZATION_FIELDS = ["participant_id", "unit_id", "category", "correct", "total", "duration_ms", "submitted_at",
+                       "prediction", "started_at", "flags"]
+
+
 class ByRoundShardIndex(GlobalSecondaryIndex):
-    """Sparse: only accepted attempts carry `round_shard` (`<round_id>#<n>`), spread over shards."""
+    """Sparse: only accepted attempts carry `round_shard` (`<round_id>#<n>`, n from the participant id, so a
+    participant's attempts share a partition); it projects only FINALIZATION_FIELDS."""
 
     class Meta:
         index_name = "by_round_shard"
-        projection = AllProjection()
+        projection = IncludeProjection(FINALIZATION_FIELDS)
 
     round_shard = UnicodeAttribute(hash_key=True)
     attempt_id = UnicodeAttribute(range_key=True)
@@ -163,6 +170,7 @@ class AttemptModel(Model):
     duration_ms = NumberAttribute(null=True)
     submitted_at = NumberAttribute(null=True)
     round_shard = UnicodeAttribute(null=True)
+    flags = ListAttribute(of=UnicodeAttribute, null=True)   # signal names (issue 10); absent means none
 
     by_participant = ByParticipantIndex()
     by_round_shard = ByRoundShardIndex()

@@ -44,6 +44,7 @@ def _to_round(item: RoundModel) -> Round:
     for name in ("max_attempts", "prediction_truth"):
         if values[name] is not None:
             values[name] = int(values[name])
+    values["finalize_failures"] = int(values["finalize_failures"] or 0)
     return Round(**values)
 
 
@@ -125,6 +126,28 @@ def set_status(round_id: str, status: str, allowed_from: tuple[str, ...], extra:
     finally:
         _rounds_cache.clear()
     return True
+
+
+def record_finalize_failure(round_id: str) -> int:
+    """Counts a failed finalization of a closed round; returns how many failed in a row."""
+    item = RoundModel(round_id)
+    try:
+        item.update(actions=[RoundModel.finalize_failures.add(1)],
+                    condition=RoundModel.round_id.exists() & (RoundModel.status == "closed"))
+    except UpdateError as error:
+        if condition_failed(error):
+            return 0
+        raise
+    finally:
+        _rounds_cache.clear()
+    return int(item.finalize_failures or 0)
+
+
+def clear_finalize_failures(round_id: str) -> None:
+    """Lets the schedule try a round's finalization again (after the cause of its failures is fixed)."""
+    RoundModel(round_id).update(actions=[RoundModel.finalize_failures.remove()],
+                                condition=RoundModel.round_id.exists())
+    _rounds_cache.clear()
 
 
 def close_round(round_id: str, now: int) -> Round:

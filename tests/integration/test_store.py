@@ -102,7 +102,7 @@ def test_submission_is_one_conditional_write(local_tables):
         ("submitted", 2, 7, {"q1": "a", "q2": "c"})
     (raw,) = scan(local_tables, "attempts", attempt_id=item.id)
     assert raw["round_shard"].startswith("dot-1#")
-    assert [a.id for a in attempt_store.accepted_in_round("dot-1")] == [item.id]
+    assert [a.attempt_id for a in attempt_store.accepted_in_round("dot-1")] == [item.id]
 
 
 def test_submission_after_the_accept_window_is_refused(local_tables):
