@@ -41,7 +41,10 @@ def cell(value: object) -> str:
         return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
         return f"<c><v>{value}</v></c>"
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{text(str(value))}</t></is></c>'
+    value = str(value)
+    if value != value.strip():
+        return f'<c t="inlineStr"><is><t xml:space="preserve">{text(value)}</t></is></c>'
+    return f'<c t="inlineStr"><is><t>{text(value)}</t></is></c>'
 
 
 def row_xml(values: Iterable[object]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,6 +58,84 @@ class TimeText:
 
 def flag_text(flags: Sequence[str]) -> str:
     return "; ".join(FLAG_NAMES.get(flag, flag) for flag in flags)
+
+
+def csv_field(value: str) -> str:
+    """A text cell as csv.writer (excel dialect) writes it after `tables.csv_cells`."""
+    value = tables.csv_cells([value])[0]
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.:#-]*")   # ids that need no quoting or escaping in either format
+
+
+class AttemptRows:
+    """The attempts file's rows in both formats, fast: each person's and unit's text is quoted and escaped once,
+    then a row is two format strings (the same bytes as `attempt_row` through csv.writer and sheets.row_xml)."""
+
+    def __init__(self, people: dict[str, Person], unit_names: dict[str, str]) -> None:
+        self._people = {pid: _both_texts(pid, p.full_name) for pid, p in people.items()}
+        self._units = {uid: _both_texts(None, name) for uid, name in unit_names.items()}
+        self._categories = {c: _both_texts(None, name) for c, name in CATEGORY_NAMES.items()}
+        self._flags: dict[tuple[str, ...], tuple[str, str]] = {(): ("", "<c/>")}
+        self._time = TimeText()
+
+    def both(self, a: Accepted) -> tuple[str, str]:
+        person = self._people.get(a.participant_id) or _both_texts(a.participant_id, None)
+        unit = self._units.get(a.unit_id) or self._units.setdefault(a.unit_id, _both_texts(None, a.unit_id))
+        category = self._categories.get(a.category) or _both_texts(None, a.category)
+        flags = self._flags.get(a.flags) or self._flags.setdefault(a.flags, _both_texts(None, flag_text(a.flags)))
+        started, submitted = self._time(a.started_at), self._time(a.submitted_at)
+        aid_csv, aid_xml = _id_texts(a.attempt_id)
+        return (f"{aid_csv},{person[0]},{unit[0]},{category[0]},{a.correct},{a.total},{a.prediction},"
+                f"{a.duration_ms},{started},{submitted},{flags[0]}\r\n",
+                f"<row>{aid_xml}{person[1]}{unit[1]}{category[1]}<c><v>{a.correct}</v></c><c><v>{a.total}</v>"
+                f"</c><c><v>{a.prediction}</v></c><c><v>{a.duration_ms}</v></c><c t=\"inlineStr\"><is><t>"
+                f'{started}</t></is></c><c t="inlineStr"><is><t>{submitted}</t></is></c>{flags[1]}</row>')
+
+
+class RankingRows:
+    """The ranking file's rows after the two rank columns (known only to the merge), in both formats, made by
+    the reduce tasks in parallel: the merge then writes `rank,category_rank,` + the rest."""
+
+    def __init__(self, people: dict[str, Person], unit_names: dict[str, str], truth: int) -> None:
+        self._people = {pid: _both_texts(p.full_name, p.phone) for pid, p in people.items()}
+        self._units = {uid: _both_texts(None, name) for uid, name in unit_names.items()}
+        self._categories = {c: _both_texts(None, name) for c, name in CATEGORY_NAMES.items()}
+        self._truth, self._time = truth, TimeText()
+
+    def rest(self, a: Accepted) -> tuple[str, str]:
+        person = self._people.get(a.participant_id) or ("", "<c/><c/>")
+        unit = self._units.get(a.unit_id) or _both_texts(None, a.unit_id)
+        category = self._categories.get(a.category) or _both_texts(None, a.category)
+        numbers = (a.correct, a.total, a.prediction, abs(a.prediction - self._truth), a.duration_ms)
+        submitted = self._time(a.submitted_at)
+        aid_csv, aid_xml = _id_texts(a.attempt_id)
+        return (f"{person[0]},{unit[0]},{category[0]}," + ",".join(map(str, numbers)) + f",{submitted},{aid_csv}",
+                f"{person[1]}{unit[1]}{category[1]}" + "".join([f"<c><v>{n}</v></c>" for n in numbers])
+                + f"<c t=\"inlineStr\"><is><t>{submitted}</t></is></c>{aid_xml}")
+
+
+def ranked_csv(rank: int, category_rank: int, rest: str) -> str:
+    return f"{rank},{category_rank},{rest}\r\n"
+
+
+def ranked_xml(rank: int, category_rank: int, rest: str) -> str:
+    return f"<row><c><v>{rank}</v></c><c><v>{category_rank}</v></c>{rest}</row>"
+
+
+def _id_texts(value: str) -> tuple[str, str]:
+    if _PLAIN_ID.fullmatch(value):
+        return value, f"<c t=\"inlineStr\"><is><t>{value}</t></is></c>"
+    return csv_field(value), sheets.cell(value)
+
+
+def _both_texts(first: str | None, second: str | None) -> tuple[str, str]:
+    """One or two adjacent text cells (a participant's id and name; a unit name) as CSV and as XML."""
+    cells = [second] if first is None else [first, second]
+    return (",".join(csv_field(c or "") for c in cells), "".join(sheets.cell(c) for c in cells))
 
 
 def attempt_row(a: Accepted, person: Person | None, unit_name: str, time_text: TimeText) -> list:
@@ -117,6 +196,26 @@ def write_both(csv_out: BinaryIO, xlsx_out: BinaryIO, spool: BinaryIO, name: str
     read = _spool_reader(spool)
     pieces: list[sheets.Piece] = [(read, f) for f in fragments.close()]
     sheets.write_workbook(xlsx_out, SHEET_TITLES.get(name, name), header, sheets.pack(pieces, sheet_rows))
+    return count
+
+
+def write_ranked(csv_out: BinaryIO, xlsx_out: BinaryIO, spool: BinaryIO, header: list[str],
+                 rows: Iterable[tuple[int, int, str, str]], sheet_rows: int = sheets.SHEET_ROWS) -> int:
+    """The ranking as CSV and XLSX from (rank, category rank, CSV rest, XML rest) rows (`RankingRows`)."""
+    csv_out.write(csv_head(header))
+    text = io.TextIOWrapper(csv_out, encoding="utf-8", newline="")
+    fragments = sheets.FragmentWriter(spool, sheet_rows - 1)
+    count = 0
+    for rank, category_rank, csv_rest, xml_rest in rows:
+        text.write(ranked_csv(rank, category_rank, csv_rest))
+        fragments.add(ranked_xml(rank, category_rank, xml_rest))
+        count += 1
+    text.flush()
+    text.detach()
+    spool.flush()
+    read = _spool_reader(spool)
+    sheets.write_workbook(xlsx_out, SHEET_TITLES["ranking"], header,
+                          sheets.pack([(read, f) for f in fragments.close()], sheet_rows))
     return count
 
 

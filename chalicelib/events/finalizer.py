@@ -14,6 +14,7 @@ flow); locally `finalize()` runs the same functions with `mapper`: the builtin m
 (local/finals_pool.py). Memory grows with a task's participants; no step reads all attempts at once."""
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 import time
@@ -114,25 +115,27 @@ def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
     """Pass 2 over the task's attempts; its bests, unit counts and attempts rows go to the workspace."""
     space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
     ids = json.loads(b"".join(space.chunks(f"{task}.people.json")))
-    people, units, time_text = source.people(ids), source.unit_names(), exports.TimeText()
+    people, unit_names = source.people(ids), source.unit_names()
+    rows = exports.AttemptRows(people, unit_names)
     with space.writer(f"{task}.attempts.csv") as csv_out, space.writer(f"{task}.attempts.xlsx") as xlsx_out:
-        csv_part = exports.CsvPart(csv_out)
+        csv_part = io.TextIOWrapper(csv_out, encoding="utf-8", newline="")
         fragments = sheets.FragmentWriter(xlsx_out, job["sheet_rows"] - 1)
 
         def written(attempts: Iterable[Accepted]) -> Iterator[Accepted]:
             for a in attempts:
-                row = exports.attempt_row(a, people.get(a.participant_id), units.get(a.unit_id, a.unit_id),
-                                          time_text)
-                csv_part.add(row)
-                fragments.add(sheets.row_xml(row))
+                line, xml = rows.both(a)
+                csv_part.write(line)
+                fragments.add(xml)
                 yield a
         result = reduce_shard(written(_read(job, source)), truth, frozenset(job["excluded"]))
-        csv_part.close()
+        csv_part.flush()
+        csv_part.detach()
         laid = fragments.close()
+    ranking = exports.RankingRows(people, unit_names, truth)
     with space.writer(f"{task}.bests.jsonl") as out:
         for a in result.bests:
             person = people.get(a.participant_id) or exports.Person(None, None)
-            out.write(json.dumps([*a[:10], list(a.flags), person.full_name, person.phone],
+            out.write(json.dumps([*a[:10], list(a.flags), person.full_name, *ranking.rest(a)],
                                  ensure_ascii=False).encode() + b"\n")
     meta = {"fragments": [list(f) for f in laid],
             "units": {uid: [getattr(t, name) for name in _TALLY] for uid, t in result.units.items()}}
@@ -152,18 +155,18 @@ class Summary:
     units: list[UnitStanding] = field(default_factory=list)
 
 
-def _bests(space: Workspace, task: int) -> Iterator[tuple[Accepted, exports.Person]]:
+def _bests(space: Workspace, task: int) -> Iterator[tuple[Accepted, str | None, str, str]]:
+    """A task's bests in the final order: the attempt, the name, the ranking row's text after the ranks."""
     for line in space.lines(f"{task:04d}.bests.jsonl"):
         v = json.loads(line)
-        yield Accepted(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], tuple(v[10])), \
-            exports.Person(v[11], v[12])
+        yield Accepted(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], tuple(v[10])), v[11], v[12], v[13]
 
 
-def _snapshot_row(rank: int, category_rank: int, a: Accepted, person: exports.Person, truth: int) -> dict:
+def _snapshot_row(rank: int, category_rank: int, a: Accepted, full_name: str | None, truth: int) -> dict:
     attempt = {name: getattr(a, name) for name in ("attempt_id", "participant_id", "unit_id", "category", "correct",
                                                     "total", "duration_ms", "submitted_at", "prediction")}
     return {"rank": rank, "category_rank": category_rank, "attempt": attempt,
-            "display_name": mask_name(person.full_name or ""), "distance": abs(a.prediction - truth)}
+            "display_name": mask_name(full_name or ""), "distance": abs(a.prediction - truth)}
 
 
 def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Targets) -> Summary:
@@ -172,17 +175,16 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
     key = final_order(truth)
     ranked = merge_ranked([_bests(space, t) for t in tasks], key=lambda row: key(row[0]),
                           category=lambda row: row[0].category)
-    time_text, unit_names = exports.TimeText(), {u.id: u.name for u in tree.units()}
 
-    def ranking_rows() -> Iterator[list]:
-        for rank, category_rank, (a, person) in ranked:
+    def ranking_rows() -> Iterator[tuple[int, int, str, str]]:
+        for rank, category_rank, (a, full_name, csv_rest, xml_rest) in ranked:
             summary.ranked = rank
             for part in ("all", a.category):
                 if part in summary.top and len(summary.top[part]) < TOP_SNAPSHOT:
-                    summary.top[part].append(_snapshot_row(rank, category_rank, a, person, truth))
-            yield exports.ranking_row(rank, category_rank, a, person, unit_names.get(a.unit_id, a.unit_id), truth,
-                                      time_text)
-    _write_both(sink, "ranking", exports.RANKING_HEADER, ranking_rows(), planned["sheet_rows"])
+                    summary.top[part].append(_snapshot_row(rank, category_rank, a, full_name, truth))
+            yield rank, category_rank, csv_rest, xml_rest
+    with sink("ranking.csv") as csv_out, sink("ranking.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
+        exports.write_ranked(csv_out, xlsx_out, spool, exports.RANKING_HEADER, ranking_rows(), planned["sheet_rows"])
     metas = [json.loads(b"".join(space.chunks(f"{t:04d}.meta.json"))) for t in tasks]
     own: dict[str, UnitTally] = {}
     for meta in metas:
