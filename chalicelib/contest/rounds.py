@@ -23,6 +23,7 @@ class Round:
     question_count: int = 0
     prediction_truth: int | None = None  # known once the round is finalized
     finalize_failures: int = 0           # failed finalizations in a row; the schedule stops at a limit
+    finalize_restarts: int = 0           # how often an organizer restarted it (names a fresh execution)
 
     def is_accepting(self, now: int) -> bool:
         """Server time decides, not the stored status: a late scheduler never widens the window."""

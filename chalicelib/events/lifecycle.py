@@ -58,7 +58,7 @@ def finalize_due(now: int | None = None) -> dict:
         if not due or round_.finalize_failures >= MAX_FINALIZE_FAILURES:
             continue
         if workflows.state_machine():
-            outcome = workflows.start(round_.id, round_.finalize_failures)
+            outcome = workflows.start(round_.id, round_.finalize_failures, round_.finalize_restarts)
             if outcome == "ended":
                 record_failure(round_.id, "the finalization ended without finalizing the round")
             elif outcome == "started":

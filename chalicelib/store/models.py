@@ -81,6 +81,7 @@ class RoundModel(Model):
     question_count = NumberAttribute(default=0)
     prediction_truth = NumberAttribute(null=True)
     finalize_failures = NumberAttribute(null=True)
+    finalize_restarts = NumberAttribute(null=True)
 
 
 class OptionMap(MapAttribute):

@@ -44,7 +44,8 @@ def _to_round(item: RoundModel) -> Round:
     for name in ("max_attempts", "prediction_truth"):
         if values[name] is not None:
             values[name] = int(values[name])
-    values["finalize_failures"] = int(values["finalize_failures"] or 0)
+    for name in ("finalize_failures", "finalize_restarts"):
+        values[name] = int(values[name] or 0)
     return Round(**values)
 
 
@@ -145,7 +146,8 @@ def record_finalize_failure(round_id: str) -> int:
 
 def clear_finalize_failures(round_id: str) -> None:
     """Lets the schedule try a round's finalization again (after the cause of its failures is fixed)."""
-    RoundModel(round_id).update(actions=[RoundModel.finalize_failures.remove()],
+    RoundModel(round_id).update(actions=[RoundModel.finalize_failures.remove(),
+                                         RoundModel.finalize_restarts.add(1)],
                                 condition=RoundModel.round_id.exists())
     _rounds_cache.clear()
 

@@ -25,17 +25,18 @@ def state_machine() -> str | None:
     return os.environ.get(STATE_MACHINE_VARIABLE) or None
 
 
-def execution_name(round_id: str, failures: int) -> str:
-    return _NAME_UNSAFE.sub("-", f"{round_id}-{failures}")[:80]
+def execution_name(round_id: str, failures: int, restarts: int = 0) -> str:
+    """One name per try: a new one after each counted failure and after each restart."""
+    return _NAME_UNSAFE.sub("-", f"{round_id}-{restarts}-{failures}")[-80:]
 
 
-def start(round_id: str, failures: int) -> str:
+def start(round_id: str, failures: int, restarts: int = 0) -> str:
     """Starts the round's finalization unless it runs already: "started", "running", or "ended" when the
     execution of that name is over without having finalized the round (it failed without being counted)."""
     arn = state_machine()
     if arn is None:
         raise RuntimeError(f"{STATE_MACHINE_VARIABLE} is not set")
-    name = execution_name(round_id, failures)
+    name = execution_name(round_id, failures, restarts)
     client = _client()
     try:
         client.start_execution(stateMachineArn=arn, name=name, input=json.dumps({"round_id": round_id}))
