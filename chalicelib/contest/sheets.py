@@ -30,7 +30,8 @@ def text(value: str) -> str:
     """A string as XML text: markup escaped, characters XML cannot hold dropped."""
     if _ILLEGAL.search(value):
         value = _ILLEGAL.sub("", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("\r", "&#13;") if "\r" in value else value
 
 
 def cell(value: object) -> str:
@@ -42,6 +43,10 @@ def cell(value: object) -> str:
     if isinstance(value, int | float):
         return f"<c><v>{value}</v></c>"
     value = str(value)
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("", value)
+        if not value:
+            return "<c/>"
     if value != value.strip():
         return f'<c t="inlineStr"><is><t xml:space="preserve">{text(value)}</t></is></c>'
     return f'<c t="inlineStr"><is><t>{text(value)}</t></is></c>'

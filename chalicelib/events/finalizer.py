@@ -235,9 +235,8 @@ def finalize(round_: Round, mapper: Mapper = map, tasks: int = LOCAL_TASKS,
              sheet_rows: int = sheets.SHEET_ROWS) -> Summary:
     """The whole finalization here and now: the tasks through `mapper` (map, or a process pool's map)."""
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="finalize-") as folder:
-        planned = plan(round_.id, uuid.uuid4().hex[:12], tasks, Workspace.folder(f"{folder}/parts").spec,
-                       excluded_of(round_), sheet_rows)
+    with Workspace.temporary() as space:
+        planned = plan(round_.id, uuid.uuid4().hex[:12], tasks, space.spec, excluded_of(round_), sheet_rows)
         counts = list(mapper(count_task, jobs(planned)))
         truth = truth_of(planned, counts, round_.prediction_target)
         list(mapper(partial(reduce_task, truth=truth), jobs(planned)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +25,13 @@ class Workspace:
     @classmethod
     def folder(cls, path: str | Path) -> Workspace:
         return cls({"folder": str(path)})
+
+    @classmethod
+    @contextlib.contextmanager
+    def temporary(cls) -> Iterator[Workspace]:
+        """A folder of its own, removed afterwards (a local finalization)."""
+        with tempfile.TemporaryDirectory(prefix="finalize-") as folder:
+            yield cls.folder(f"{folder}/parts")
 
     @classmethod
     def bucket(cls, round_id: str, run: str) -> Workspace:

@@ -203,7 +203,7 @@ def _chunks(rows: list) -> Iterator[list]:
     chunk: list = []
     size = 0
     for row in rows:
-        row_size = len(json.dumps(row, ensure_ascii=False).encode("utf-8")) + 2
+        row_size = len(json.dumps(row)) + 2           # as JSONAttribute stores it (ASCII escapes)
         if chunk and size + row_size > FINAL_CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
