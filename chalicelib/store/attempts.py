@@ -147,8 +147,8 @@ def _accepted(item: dict) -> Accepted:
     finalization reads millions of them."""
     flags = item.get("flags")
     return Accepted(item["attempt_id"]["S"], item["participant_id"]["S"], item["unit_id"]["S"],
-                    item["category"]["S"], int(item["correct"]["N"]), int(item["total"]["N"]),
-                    int(item["duration_ms"]["N"]), int(item["submitted_at"]["N"]), int(item["prediction"]["N"]),
+                    item["category"]["S"], int(item["cor"]["N"]), int(item["total"]["N"]),
+                    int(item["dur"]["N"]), int(item["sub"]["N"]), int(item["pre"]["N"]),
                     int(item["started_at"]["N"]),
                     () if not flags else tuple(sorted(flags["SS"] if "SS" in flags else (f["S"] for f in flags["L"]))))
 
@@ -159,7 +159,7 @@ def accepted_in_partitions(round_id: str, partitions: Iterable[int]) -> Iterator
     client = connection().client
     for partition in partitions:
         request = {"TableName": AttemptModel.Meta.table_name, "IndexName": ACCEPTED_INDEX,
-                   "KeyConditionExpression": "round_shard = :key", "ReturnConsumedCapacity": "INDEXES",
+                   "KeyConditionExpression": "rs = :key", "ReturnConsumedCapacity": "INDEXES",
                    "ExpressionAttributeValues": {":key": {"S": f"{round_id}#{partition}"}}}
         while True:
             page = client.query(**request)
