@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_GET := $(shell command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo) apt-get
 
-.PHONY: run test lint deps system-deps browser-deps package screenshots bench clean-local
+.PHONY: run test lint deps system-deps browser-deps package screenshots bench loadtest clean-local
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -43,6 +43,10 @@ screenshots: deps browser-deps
 
 bench: deps
 	$(PY) -m bench.run_all
+
+# Locust against the local stack on free ports of its own, bounded (LOADTEST_USERS, LOADTEST_SECONDS): README.
+loadtest: deps
+	$(PY) -m bench.loadtest
 
 # The deployable stack: build/package/sam.json + deployment.zip (README, Operations). No AWS credentials needed.
 STAGE ?= prod
