@@ -68,7 +68,7 @@ def run(participants: int = PARTICIPANTS, each: int = ATTEMPTS_EACH) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-finals-") as folder:
         out = Path(folder) / "files"
         out.mkdir()
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
         planned = finalizer.plan("dot-1", "bench", TASKS, {"folder": f"{folder}/parts"})
         with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
             counts = list(pool.map(partial(finalizer.count_task, source=source), finalizer.jobs(planned)))
@@ -79,12 +79,14 @@ def run(participants: int = PARTICIPANTS, each: int = ATTEMPTS_EACH) -> dict:
                                       lambda name: open(out / name, "wb"), Targets())
         elapsed = time.perf_counter() - began
         sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    children, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+    child_peak, own_peak = children.ru_maxrss * 1024, own.ru_maxrss * 1024
+    task_cpu = children.ru_utime + children.ru_stime
     return {"participants": participants, "attempts": participants * each, "seconds": elapsed,
             "reduce_seconds": reduced - began, "ranked": summary.ranked, "written_attempts": summary.attempts,
             "merge_peak_bytes": own_peak, "task_peak_bytes": child_peak,
-            "peak_bytes": own_peak + WORKERS * child_peak, "files": sizes}
+            "peak_bytes": own_peak + WORKERS * child_peak, "files": sizes, "task_cpu_seconds": task_cpu,
+            "merge_cpu_seconds": own.ru_utime + own.ru_stime - began_cpu, "load": os.getloadavg()[0]}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -98,6 +100,9 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"  peak memory: merge {figures['merge_peak_bytes'] / 2**20:.0f} MiB, largest task process "
           f"{figures['task_peak_bytes'] / 2**20:.0f} MiB; all processes at once at most "
           f"{figures['peak_bytes'] / 2**30:.2f} GiB (target <= 2 GB)")
+    idle = figures["task_cpu_seconds"] / WORKERS + figures["merge_cpu_seconds"]
+    print(f"  CPU: tasks {figures['task_cpu_seconds']:.0f} s, merge {figures['merge_cpu_seconds']:.0f} s; with "
+          f"{WORKERS} cores to itself about {idle:.0f} s (load average {figures['load']:.1f} during the run)")
     print(f"  ranked {figures['ranked']:,}; attempts written {figures['written_attempts']:,}; files (MiB): "
           + ", ".join(f"{name} {size / 2**20:.0f}" for name, size in figures["files"].items()))
     return figures

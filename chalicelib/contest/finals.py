@@ -127,12 +127,7 @@ def reduce_shard(attempts: Iterable[Accepted], truth: int, excluded: Set[str] = 
 def add_tallies(into: dict[str, UnitTally], more: dict[str, UnitTally]) -> dict[str, UnitTally]:
     """Adds one shard's own unit counters into `into` (shards split participants, so the counts just add)."""
     for unit_id, tally in more.items():
-        total = into.setdefault(unit_id, UnitTally())
-        total.participants += tally.participants
-        total.officials += tally.officials
-        total.citizens += tally.citizens
-        total.submissions += tally.submissions
-        total.sum_best_correct += tally.sum_best_correct
+        into.setdefault(unit_id, UnitTally()).add(tally)
     return into
 
 

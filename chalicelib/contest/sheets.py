@@ -139,22 +139,13 @@ def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
     """The CRC-32 of A+B from crc32(A), crc32(B) and len(B) (zlib's crc32_combine, which Python lacks)."""
     if length2 <= 0:
         return crc1
-    odd = [0xEDB88320] + [1 << n for n in range(31)]
-    even = _gf2_square(odd)
-    odd = _gf2_square(even)
-    while True:
-        even = _gf2_square(odd)
+    operator = [0xEDB88320] + [1 << n for n in range(31)]    # one zero bit appended
+    operator = _gf2_square(_gf2_square(operator))              # one zero byte
+    while length2:
+        operator = _gf2_square(operator)                       # 2, 4, 8 … zero bytes
         if length2 & 1:
-            crc1 = _gf2_times(even, crc1)
+            crc1 = _gf2_times(operator, crc1)
         length2 >>= 1
-        if not length2:
-            break
-        odd = _gf2_square(even)
-        if length2 & 1:
-            crc1 = _gf2_times(odd, crc1)
-        length2 >>= 1
-        if not length2:
-            break
     return crc1 ^ crc2
 
 

@@ -72,28 +72,44 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9_.:#-]*")   # ids that need no quoting or esc
 
 
 class AttemptRows:
-    """The attempts file's rows in both formats, fast: each person's and unit's text is quoted and escaped once,
-    then a row is two format strings (the same bytes as `attempt_row` through csv.writer and sheets.row_xml)."""
+    """The attempts file's rows in both formats, fast: what is the same for all of a participant's attempts (id,
+    name, unit, category) is quoted and escaped once, then a row is two format strings, the same bytes as
+    `attempt_row` through csv.writer and sheets.row_xml (tests/unit/test_sheets.py)."""
 
     def __init__(self, people: dict[str, Person], unit_names: dict[str, str]) -> None:
-        self._people = {pid: _both_texts(pid, p.full_name) for pid, p in people.items()}
-        self._units = {uid: _both_texts(None, name) for uid, name in unit_names.items()}
-        self._categories = {c: _both_texts(None, name) for c, name in CATEGORY_NAMES.items()}
+        self._people, self._unit_names = people, unit_names
+        self._middles: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._flags: dict[tuple[str, ...], tuple[str, str]] = {(): ("", "<c/>")}
+        self._minutes: dict[int, str] = {}
         self._time = TimeText()
 
+    def _middle(self, key: tuple[str, str, str]) -> tuple[str, str]:
+        pid, unit_id, category = key
+        person = self._people.get(pid)
+        cells = [pid, person.full_name if person else None, self._unit_names.get(unit_id, unit_id),
+                 CATEGORY_NAMES.get(category, category)]
+        found = self._middles[key] = (",".join(csv_field(c or "") for c in cells) + ",",
+                                      "".join(sheets.cell(c) for c in cells))
+        return found
+
+    def _clock(self, ms: int) -> str:
+        minute, rest = divmod(ms, 60_000)
+        prefix = self._minutes.get(minute)
+        if prefix is None:
+            prefix = self._minutes[minute] = self._time(minute * 60_000)[:-7]
+        return f"{prefix}{rest // 1000:02d}.{rest % 1000:03d}Z"
+
     def both(self, a: Accepted) -> tuple[str, str]:
-        person = self._people.get(a.participant_id) or _both_texts(a.participant_id, None)
-        unit = self._units.get(a.unit_id) or self._units.setdefault(a.unit_id, _both_texts(None, a.unit_id))
-        category = self._categories.get(a.category) or _both_texts(None, a.category)
+        key = (a.participant_id, a.unit_id, a.category)
+        middle_csv, middle_xml = self._middles.get(key) or self._middle(key)
         flags = self._flags.get(a.flags) or self._flags.setdefault(a.flags, _both_texts(None, flag_text(a.flags)))
-        started, submitted = self._time(a.started_at), self._time(a.submitted_at)
+        started, submitted = self._clock(a.started_at), self._clock(a.submitted_at)
         aid_csv, aid_xml = _id_texts(a.attempt_id)
-        return (f"{aid_csv},{person[0]},{unit[0]},{category[0]},{a.correct},{a.total},{a.prediction},"
-                f"{a.duration_ms},{started},{submitted},{flags[0]}\r\n",
-                f"<row>{aid_xml}{person[1]}{unit[1]}{category[1]}<c><v>{a.correct}</v></c><c><v>{a.total}</v>"
-                f"</c><c><v>{a.prediction}</v></c><c><v>{a.duration_ms}</v></c><c t=\"inlineStr\"><is><t>"
-                f'{started}</t></is></c><c t="inlineStr"><is><t>{submitted}</t></is></c>{flags[1]}</row>')
+        return (f"{aid_csv},{middle_csv}{a.correct},{a.total},{a.prediction},{a.duration_ms},{started},{submitted},"
+                f"{flags[0]}\r\n",
+                f"<row>{aid_xml}{middle_xml}<c><v>{a.correct}</v></c><c><v>{a.total}</v></c><c><v>{a.prediction}"
+                f"</v></c><c><v>{a.duration_ms}</v></c><c t=\"inlineStr\"><is><t>{started}</t></is></c><c t=\""
+                f'inlineStr"><is><t>{submitted}</t></is></c>{flags[1]}</row>')
 
 
 class RankingRows:
