@@ -180,10 +180,10 @@ def _serve(config: local_settings.Settings, lock: Lock, cleanup: ExitStack, chil
         save_bucket(s3_client, settings.results_bucket, config.s3_dir / settings.results_bucket)
 
     from chalicelib.events import lifecycle
-    from local.finals_pool import pool
+    from local.finals_pool import LazyPool
 
-    finalizers = pool()
-    cleanup.callback(finalizers.shutdown, cancel_futures=True)
+    finalizers = LazyPool()
+    cleanup.callback(finalizers.shutdown)
     lifecycle.use_mapper(finalizers.map)
     scheduler = Scheduler(app, settings.region, config.schedule_seconds, after_run=keep_results).start()
     cleanup.callback(_stopped, "scheduler", scheduler.stop)
