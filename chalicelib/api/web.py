@@ -60,7 +60,7 @@ class Asset:
     digest: str
 
     @classmethod
-    def of(cls, body: bytes, extension: str) -> Asset:
+    def of(cls, body: bytes, extension: str) -> "Asset":
         return cls(body, gzip.compress(body, compresslevel=9, mtime=0), CONTENT_TYPES[extension],
                    hashlib.sha256(body).hexdigest()[:HASH_LENGTH])
 
