@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_GET := $(shell command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo) apt-get
 
-.PHONY: run test lint deps system-deps browser-deps package screenshots bench chaos clean-local
+.PHONY: run test lint deps system-deps browser-deps package screenshots bench chaos loadtest clean-local
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -47,6 +47,10 @@ bench: deps
 # 2,000 submissions against `python -m local.run` while its processes are SIGKILLed 3 times (README, "Chaos run").
 chaos: deps
 	$(PY) -m bench.chaos
+
+# Locust against the local stack on free ports of its own, bounded (LOADTEST_USERS, LOADTEST_SECONDS): README.
+loadtest: deps
+	$(PY) -m bench.loadtest
 
 # The deployable stack: build/package/sam.json + deployment.zip (README, Operations). No AWS credentials needed.
 STAGE ?= prod

@@ -21,7 +21,7 @@ from chalicelib.api import (
 )
 from chalicelib.api.errors import error_middleware
 from chalicelib.contest.tables import XLSX_MIME
-from chalicelib.events import aggregator, lifecycle, registrations
+from chalicelib.events import aggregator, flow, lifecycle, registrations
 
 app = Chalice(app_name="cuocthi")
 app.api.binary_types.append(XLSX_MIME)
@@ -62,3 +62,9 @@ def finalize_rounds(event):
 @app.schedule("rate(1 minute)", name="build_exports")
 def build_exports(event):
     return registrations.build_due()
+
+
+@app.lambda_function(name="finalize_step")
+def finalize_step(event, context):
+    """One step of the finalization state machine (chalicelib/events/flow.py)."""
+    return flow.handle(event)

@@ -1,7 +1,15 @@
-"""`make bench`: every benchmark, one after another, each printing its figures."""
-from bench import aggregator, finalize_memory, write_path
+"""`make bench`: every benchmark, one after another, each printing its figures; the cost model last, from the
+figures the others measured in the same run."""
+from bench import aggregator, cost, finalization, finalize_scale, requests, write_path
 
 if __name__ == "__main__":
-    for benchmark in (write_path, aggregator, finalize_memory):
+    for benchmark in (write_path, aggregator):
         benchmark.main()
         print()
+    finalized = finalization.main()
+    print()
+    finalize_scale.main()
+    print()
+    measured = requests.main()
+    print()
+    cost.main(measured, finalized)

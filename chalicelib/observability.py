@@ -15,6 +15,8 @@ METRICS: dict[str, str] = {
     "AggregatorBatchSize": MetricUnit.Count.value,
     "AggregatorFailures": MetricUnit.Count.value,
     "FinalizationDuration": MetricUnit.Milliseconds.value,
+    "FinalizationFailures": MetricUnit.Count.value,
+    "FinalizationStopped": MetricUnit.Count.value,      # a round left alone after repeated failures: an alarm
     "RoundsOpened": MetricUnit.Count.value,
     "RoundsClosed": MetricUnit.Count.value,
     "SmsSent": MetricUnit.Count.value,                   # dimension: purpose

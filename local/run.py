@@ -179,6 +179,12 @@ def _serve(config: local_settings.Settings, lock: Lock, cleanup: ExitStack, chil
     if os.environ.get("LOCAL_DEMO", "1") != "0":
         demo = ensure_demo(api.url, organizer)
 
+    from chalicelib.events import lifecycle
+    from local.finals_pool import LazyPool
+
+    finalizers = LazyPool()         # the finalization's shard tasks, in processes started at the first need
+    cleanup.callback(finalizers.shutdown)
+    lifecycle.use_mapper(finalizers.map)
     scheduler = Scheduler(app, settings.region, config.schedule_seconds).start()
     cleanup.callback(_stopped, "scheduler", scheduler.stop)
 

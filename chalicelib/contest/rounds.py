@@ -29,6 +29,8 @@ class Round:
     published_at: int | None = None      # when the final results went public (None: not yet)
     prizes: tuple[Prize, ...] = ()       # awarded down the final ranking at finalization (contest/prizes.py)
     unit_prizes: tuple[UnitPrize, ...] = ()
+    finalize_failures: int = 0           # failed finalizations in a row; the schedule stops at a limit
+    finalize_restarts: int = 0           # how often an organizer restarted it (names a fresh execution)
 
     @property
     def is_published(self) -> bool:

@@ -179,6 +179,11 @@ def write_csv_and_xlsx(csv_out: TextIO, xlsx_target: str | BinaryIO, sheet_title
     write_xlsx_to(xlsx_target, sheet_title, header, copied())
 
 
+def csv_cells(row: Sequence) -> list:
+    """A row's cells as CSV writes them: None empty, text that a spreadsheet would run as a formula quoted."""
+    return [_csv_cell(value) for value in row]
+
+
 def _csv_cell(value: object) -> object:
     if value is None:
         return ""

@@ -185,6 +185,14 @@ class UnitTally:
     submissions: int = 0
     sum_best_correct: int = 0
 
+    def add(self, other: UnitTally) -> None:
+        """Adds another tally's counts (another unit's, or another shard's for the same unit)."""
+        self.participants += other.participants
+        self.officials += other.officials
+        self.citizens += other.citizens
+        self.submissions += other.submissions
+        self.sum_best_correct += other.sum_best_correct
+
     def add_participant(self, best: BestOfParticipant) -> None:
         """Count one participant's best attempt."""
         if best.category == "official":
@@ -220,12 +228,7 @@ def roll_up(tree: UnitTree, own: Mapping[str, UnitTally]) -> dict[str, UnitTally
         if unit_id not in tree:
             continue
         for uid in tree.lineage(unit_id):
-            total = tallies[uid]
-            total.participants += counts.participants
-            total.officials += counts.officials
-            total.citizens += counts.citizens
-            total.submissions += counts.submissions
-            total.sum_best_correct += counts.sum_best_correct
+            tallies[uid].add(counts)
     return tallies
 
 

@@ -1,25 +1,49 @@
-"""Finalization: the ranking recomputed from the accepted attempts themselves (never the derived items), written
-as CSV and XLSX to the results bucket, then the round marked finalized.
+"""Finalization: the ranking recomputed from the accepted attempts themselves (never the derived items), as a map
+over shards and a streaming merge (chalicelib.contest.finals), written as CSV and XLSX to the results bucket.
 
-The accepted attempts are read three times, page by page: the prediction truth, the final bests, and the
-`attempts` file (which also counts each unit's submissions). Memory grows with participants only: each
-file is streamed to disk, in CSV and XLSX together."""
+The steps, each a plain function of small JSON-able values, so that each can be one Lambda invocation:
+  plan   → the reduce tasks (each reads every `tasks`-th partition of the accepted-attempts index)
+  count  → pass 1 over a task's attempts: what the prediction truth is made of; its participants' ids
+  truth  → the counts added up
+  reduce → pass 2 over a task's attempts: its participants' final bests (sorted) and unit counts, and its rows
+           of the attempts file (CSV lines and deflated XLSX fragments), written to the workspace
+  merge  → the tasks' bests merged in order (heapq.merge) into the ranking, the unit table, the attempts file
+           joined from the parts; snapshots saved; the round marked finalized
+In the cloud a Step Functions state machine runs them (a Distributed Map over the tasks, chalicelib.events.
+flow); locally `finalize()` runs the same functions with `mapper`: the builtin map, or a process pool
+(local/finals_pool.py). Memory grows with a task's participants; no step reads all attempts at once."""
 from __future__ import annotations
 
+import io
+import json
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import asdict
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field
 from functools import partial
-from pathlib import Path
+from typing import Any
 
-from chalicelib.contest.attempts import Attempt
+from chalicelib.contest import sheets
+from chalicelib.contest.finals import (
+    Accepted,
+    TruthCounts,
+    add_tallies,
+    count_truth,
+    final_order,
+    merge_ranked,
+    reduce_shard,
+    task_keys,
+    total_truth,
+)
 from chalicelib.contest.names import mask_name
-from chalicelib.contest.ranking import FinalRanking, RankedEntry, final_ranking
+from chalicelib.contest.prizes import total_awards
+from chalicelib.contest.ranking import RankedEntry, ScoredAttempt
 from chalicelib.contest.rounds import Round
-from chalicelib.contest.units import BestOfParticipant, UnitStanding, UnitTree, tally_units, unit_standings
+from chalicelib.contest.units import Targets, UnitStanding, UnitTally, UnitTree, roll_up, unit_standings
 from chalicelib.events import exports, prize_results
+from chalicelib.events.workspace import Workspace
 from chalicelib.observability import logger, metric, tracer
 from chalicelib.services import contest as contest_service
 from chalicelib.store import attempts as attempt_store
@@ -30,73 +54,214 @@ from chalicelib.store import standings as standing_store
 from chalicelib.store import units as unit_store
 
 TOP_SNAPSHOT = 100
+LOCAL_TASKS = 8
+Sink = Callable[[str], AbstractContextManager[Any]]   # a file name → a binary file to write it to
+_TALLY = ("participants", "officials", "citizens", "submissions", "sum_best_correct")
 
 
-def _counted(attempts: Iterable[Attempt], per_unit: Counter, excluded: Collection[str]) -> Iterator[Attempt]:
-    for attempt in attempts:
-        if attempt.participant_id not in excluded:
-            per_unit[attempt.unit_id] += 1
-        yield attempt
+class StoreSource:
+    """Where the steps read attempts, people and unit names: the store (a benchmark hands in its own)."""
+
+    def attempts(self, round_id: str, partitions: Iterable[int]) -> Iterator[Accepted]:
+        return attempt_store.accepted_in_partitions(round_id, partitions)
+
+    def people(self, ids: list[str]) -> dict[str, exports.Person]:
+        return {pid: exports.Person(p.full_name, p.phone) for pid, p in participant_store.get_many(ids).items()}
+
+    def unit_names(self) -> dict[str, str]:
+        return {unit.id: unit.name for unit in unit_store.list_units()}
 
 
-def _unit_table(tree: UnitTree, ranking: FinalRanking, submissions_by_unit: Counter) -> list[UnitStanding]:
-    bests = [BestOfParticipant(e.attempt.participant_id, e.attempt.unit_id, e.attempt.category, e.attempt.correct)
-             for e in ranking.entries]
-    return unit_standings(tree, tally_units(tree, bests, submissions_by_unit),
-                          contest_service.settings(fresh=True).targets)
+STORE = StoreSource()
 
 
-def _write_results(round_: Round, ranking: FinalRanking, tree: UnitTree, names: exports.Names,
-                   directory: Path, excluded: Collection[str]) -> tuple[list[UnitStanding], prize_results.Awards]:
-    """Writes the result files into `directory`; returns the unit table (it needs the attempts pass) and the
-    prizes."""
-    submissions_by_unit: Counter = Counter()
-    attempts = _counted(attempt_store.accepted_in_round(round_.id), submissions_by_unit, excluded)
-    exports.write_files(directory, "attempts", exports.ATTEMPTS_HEADER, exports.attempt_rows(attempts, names))
-    table = _unit_table(tree, ranking, submissions_by_unit)
-    exports.write_files(directory, "units", exports.UNITS_HEADER, exports.unit_rows(table))
-    exports.write_files(directory, "ranking", exports.RANKING_HEADER, exports.ranking_rows(ranking, names))
-    awards = prize_results.award(round_, ranking, table, tree, excluded)
-    exports.write_files(directory, "prizes", prize_results.PRIZES_HEADER, prize_results.prize_rows(awards, names))
-    return table, awards
+def excluded_of(round_: Round) -> frozenset[str]:
+    """Participants left out of the truth, the ranking, the unit counts and the prizes: the disqualified (their
+    attempts stay in the attempts file)."""
+    return participant_store.disqualified_ids()
 
 
-def _standing_view(entry: RankedEntry, truth: int, names: exports.Names) -> dict:
-    a = entry.attempt
-    return {"rank": entry.rank, "category_rank": entry.category_rank, "attempt": asdict(a),
-            "display_name": mask_name(names.person(a.participant_id) or ""), "distance": abs(a.prediction - truth)}
+def plan(round_id: str, run: str, tasks: int, workspace: dict, excluded: Iterable[str] = (),
+         sheet_rows: int = sheets.SHEET_ROWS) -> dict:
+    tasks = max(1, min(tasks, attempt_store.ROUND_SHARDS))
+    return {"round_id": round_id, "run": run, "tasks": tasks, "partitions": attempt_store.ROUND_SHARDS,
+            "workspace": workspace, "excluded": sorted(excluded), "sheet_rows": sheet_rows}
 
 
-def _save_snapshots(round_id: str, ranking: FinalRanking, table: list[UnitStanding], awards: prize_results.Awards,
-                    names: exports.Names) -> None:
-    view = partial(_standing_view, truth=ranking.truth, names=names)
-    standing_store.save_final(round_id, "all", [view(e) for e in ranking.entries[:TOP_SNAPSHOT]])
-    for category in exports.CATEGORY_NAMES:
-        in_category = [e for e in ranking.entries if e.attempt.category == category][:TOP_SNAPSHOT]
-        standing_store.save_final(round_id, category, [view(e) for e in in_category])
-    standing_store.save_final(round_id, "units", [asdict(s) for s in table])
-    standing_store.save_final(round_id, "prizes", prize_results.snapshot(awards, names))
+def jobs(planned: dict) -> list[dict]:
+    return [{**planned, "task": task} for task in range(planned["tasks"])]
+
+
+def _read(job: dict, source: StoreSource) -> Iterator[Accepted]:
+    return source.attempts(job["round_id"], task_keys(job["partitions"], job["tasks"], job["task"]))
+
+
+def count_task(job: dict, source: StoreSource = STORE) -> dict:
+    """Pass 1 over the task's attempts."""
+    people: set[str] = set()
+
+    def seen(attempts: Iterable[Accepted]) -> Iterator[Accepted]:
+        for a in attempts:
+            people.add(a.participant_id)
+            yield a
+    counts = count_truth(seen(_read(job, source)), frozenset(job["excluded"]))
+    with Workspace(job["workspace"]).writer(f"{job['task']:04d}.people.json") as out:
+        out.write(json.dumps(sorted(people)).encode())
+    return asdict(counts)
+
+
+def truth_of(planned: dict, counts: list[dict], target: str) -> int:
+    return total_truth((TruthCounts(**c) for c in counts), target)
+
+
+def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
+    """Pass 2 over the task's attempts; its bests, unit counts and attempts rows go to the workspace."""
+    space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
+    ids = json.loads(b"".join(space.chunks(f"{task}.people.json")))
+    people, unit_names = source.people(ids), source.unit_names()
+    rows = exports.AttemptRows(people, unit_names)
+    with space.writer(f"{task}.attempts.csv") as csv_out, space.writer(f"{task}.attempts.xlsx") as xlsx_out:
+        csv_part = io.TextIOWrapper(csv_out, encoding="utf-8", newline="")
+        fragments = sheets.FragmentWriter(xlsx_out, job["sheet_rows"] - 1)
+
+        def written(attempts: Iterable[Accepted]) -> Iterator[Accepted]:
+            for a in attempts:
+                line, xml = rows.both(a)
+                csv_part.write(line)
+                fragments.add(xml)
+                yield a
+        result = reduce_shard(written(_read(job, source)), truth, frozenset(job["excluded"]))
+        csv_part.flush()
+        csv_part.detach()
+        laid = fragments.close()
+    ranking = exports.RankingRows(people, unit_names, truth)
+    with space.writer(f"{task}.bests.jsonl") as out:
+        for a in result.bests:
+            person = people.get(a.participant_id) or exports.Person(None, None)
+            out.write(json.dumps([*a[:10], list(a.flags), person.full_name, *ranking.rest(a)],
+                                 ensure_ascii=False).encode() + b"\n")
+    meta = {"fragments": [list(f) for f in laid],
+            "units": {uid: [getattr(t, name) for name in _TALLY] for uid, t in result.units.items()}}
+    with space.writer(f"{task}.meta.json") as out:
+        out.write(json.dumps(meta).encode())
+    return {"task": job["task"], "attempts": result.attempts, "bests": len(result.bests)}
+
+
+@dataclass
+class Summary:
+    """What the merge hands back: the truth, how many were ranked, the snapshots' rows and the unit table."""
+
+    truth: int
+    ranked: int = 0
+    attempts: int = 0
+    top: dict[str, list[dict]] = field(default_factory=dict)
+    units: list[UnitStanding] = field(default_factory=list)
+    leaders: list[RankedEntry] = field(default_factory=list)     # the head of the ranking the prizes can reach
+
+
+def _bests(space: Workspace, task: int) -> Iterator[tuple[Accepted, str | None, str, str]]:
+    """A task's bests in the final order: the attempt, the name, the ranking row's text after the ranks."""
+    for line in space.lines(f"{task:04d}.bests.jsonl"):
+        v = json.loads(line)
+        yield Accepted(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], tuple(v[10])), v[11], v[12], v[13]
+
+
+def _snapshot_row(rank: int, category_rank: int, a: Accepted, full_name: str | None, truth: int) -> dict:
+    attempt = {name: getattr(a, name) for name in ("attempt_id", "participant_id", "unit_id", "category", "correct",
+                                                    "total", "duration_ms", "submitted_at", "prediction")}
+    return {"rank": rank, "category_rank": category_rank, "attempt": attempt,
+            "display_name": mask_name(full_name or ""), "distance": abs(a.prediction - truth)}
+
+
+def _scored(a: Accepted) -> ScoredAttempt:
+    return ScoredAttempt(a.attempt_id, a.participant_id, a.unit_id, a.category, a.correct, a.total, a.duration_ms,
+                         a.submitted_at, a.prediction)
+
+
+def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Targets, prize_depth: int = 0) -> Summary:
+    """`prize_depth`: how far down the ranking, overall and in each category, a prize can reach (the number of
+    prizes: a person wins at most one, so the k-th award of a category goes within its first k places)."""
+    space, tasks = Workspace(planned["workspace"]), range(planned["tasks"])
+    summary = Summary(truth, top={"all": [], "official": [], "citizen": []})
+    key = final_order(truth)
+    ranked = merge_ranked([_bests(space, t) for t in tasks], key=lambda row: key(row[0]),
+                          category=lambda row: row[0].category)
+
+    def ranking_rows() -> Iterator[tuple[int, int, str, str]]:
+        for rank, category_rank, (a, full_name, csv_rest, xml_rest) in ranked:
+            summary.ranked = rank
+            for part in ("all", a.category):
+                if part in summary.top and len(summary.top[part]) < TOP_SNAPSHOT:
+                    summary.top[part].append(_snapshot_row(rank, category_rank, a, full_name, truth))
+            if rank <= prize_depth or category_rank <= prize_depth:
+                summary.leaders.append(RankedEntry(rank, category_rank, _scored(a)))
+            yield rank, category_rank, csv_rest, xml_rest
+    with sink("ranking.csv") as csv_out, sink("ranking.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
+        exports.write_ranked(csv_out, xlsx_out, spool, exports.RANKING_HEADER, ranking_rows(), planned["sheet_rows"])
+    metas = [json.loads(b"".join(space.chunks(f"{t:04d}.meta.json"))) for t in tasks]
+    own: dict[str, UnitTally] = {}
+    for meta in metas:
+        add_tallies(own, {uid: UnitTally(*values) for uid, values in meta["units"].items()})
+    summary.units = unit_standings(tree, roll_up(tree, own), targets)
+    _write_both(sink, "units", exports.UNITS_HEADER, exports.unit_rows(summary.units), planned["sheet_rows"])
+    with sink("attempts.csv") as out:
+        exports.join_csv(out, exports.ATTEMPTS_HEADER, (space.chunks(f"{t:04d}.attempts.csv") for t in tasks))
+    pieces = [(space.reader(f"{t:04d}.attempts.xlsx"), sheets.Fragment(*f))
+              for t, meta in zip(tasks, metas, strict=True) for f in meta["fragments"]]
+    summary.attempts = sum(f.rows for _, f in pieces)
+    with sink("attempts.xlsx") as out:
+        exports.join_xlsx(out, "attempts", exports.ATTEMPTS_HEADER, pieces, planned["sheet_rows"])
+    return summary
+
+
+def _write_both(sink: Sink, name: str, header: list[str], rows: Iterable[list], sheet_rows: int) -> None:
+    with sink(f"{name}.csv") as csv_out, sink(f"{name}.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
+        exports.write_both(csv_out, xlsx_out, spool, name, header, rows, sheet_rows)
+
+
+def _prizes(round_: Round, summary: Summary, tree: UnitTree, sink: Sink, sheet_rows: int) -> None:
+    """The round's prizes awarded down the ranking's head and the unit table: the `prizes` file and its snapshot."""
+    awards = prize_results.award(round_, summary.leaders, summary.units, tree)
+    names = prize_results.Names.of(participant_store.get_many(prize_results.winners(awards)),
+                                   {unit.id: unit.name for unit in tree.units()})
+    _write_both(sink, "prizes", prize_results.PRIZES_HEADER, prize_results.prize_rows(awards, names), sheet_rows)
+    standing_store.save_final(round_.id, "prizes", [prize_results.snapshot(awards, names)])   # one row
+
+
+def merge_and_publish(round_: Round, planned: dict, truth: int, started: float | None = None) -> Summary:
+    """The merge into the round's result files, the prizes, the snapshots the public pages read, then, once every
+    file can be read back, the round finalized."""
+    tree = UnitTree(unit_store.list_units(fresh=True))
+    sink = partial(result_store.writer, round_.id)
+    summary = merge(planned, truth, tree, sink, contest_service.settings(fresh=True).targets,
+                    total_awards(round_.prizes))
+    _prizes(round_, summary, tree, sink, planned["sheet_rows"])
+    for part, rows in summary.top.items():
+        standing_store.save_final(round_.id, part, rows)
+    standing_store.save_final(round_.id, "units", [asdict(s) for s in summary.units])
+    absent = result_store.missing(round_.id)          # `finalized` promises files that can be read
+    if absent:
+        raise result_store.NotStored(f"result files of round {round_.id} not readable back: {', '.join(absent)}")
+    round_store.set_status(round_.id, "finalized", ("closed",), {"prediction_truth": truth})
+    Workspace(planned["workspace"]).clear()
+    if started is not None:
+        metric("FinalizationDuration", (time.monotonic() - started) * 1000)
+    logger.info("round finalized", extra={"round_id": round_.id, "participants": summary.ranked,
+                                          "attempts": summary.attempts})
+    return summary
+
+
+Mapper = Callable[..., Iterable[Any]]
 
 
 @tracer.capture_method
-def finalize(round_: Round, excluded: Collection[str] = frozenset()) -> FinalRanking:
-    """`excluded`: the disqualified participants, left out of the ranking, the truth, the unit counts and the
-    prizes."""
+def finalize(round_: Round, mapper: Mapper = map, tasks: int = LOCAL_TASKS,
+             sheet_rows: int = sheets.SHEET_ROWS) -> Summary:
+    """The whole finalization here and now: the tasks through `mapper` (map, or a process pool's map)."""
     started = time.monotonic()
-    ranking = final_ranking(lambda: (a.scored() for a in attempt_store.accepted_in_round(round_.id)
-                                     if a.participant_id not in excluded), round_.prediction_target)
-    tree = UnitTree(unit_store.list_units(fresh=True))
-    names = exports.Names(participant_store.get_many([e.attempt.participant_id for e in ranking.entries]),
-                          {unit.id: unit.name for unit in tree.units()})
-    with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
-        table, awards = _write_results(round_, ranking, tree, names, directory, excluded)
-        paths = [directory / f"{name}.{fmt}" for name, fmt in result_store.files()]
-        for path in paths:
-            result_store.upload(round_.id, path)
-        result_store.check_stored(round_.id, paths)      # `finalized` promises files that can be read
-    _save_snapshots(round_.id, ranking, table, awards, names)
-    round_store.set_status(round_.id, "finalized", ("closed",), {"prediction_truth": ranking.truth})
-    metric("FinalizationDuration", (time.monotonic() - started) * 1000)
-    logger.info("round finalized", extra={"round_id": round_.id, "participants": len(ranking.entries)})
-    return ranking
+    with Workspace.temporary() as space:
+        planned = plan(round_.id, uuid.uuid4().hex[:12], tasks, space.spec, excluded_of(round_), sheet_rows)
+        counts = list(mapper(count_task, jobs(planned)))
+        truth = truth_of(planned, counts, round_.prediction_target)
+        list(mapper(partial(reduce_task, truth=truth), jobs(planned)))
+        return merge_and_publish(round_, planned, truth, started)

@@ -3,19 +3,43 @@ table, the `prizes` result file's rows (with phones, for organizers) and the pub
 GET /api/rounds/{round_id}/prizes serves once the round is published."""
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from chalicelib.contest import prizes
 from chalicelib.contest.names import mask_name
-from chalicelib.contest.ranking import FinalRanking
+from chalicelib.contest.participants import Participant
+from chalicelib.contest.ranking import RankedEntry
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.units import UnitStanding, UnitTree
-from chalicelib.events.exports import CATEGORY_NAMES, Names
+from chalicelib.events.exports import CATEGORY_NAMES
 
 PRIZES_HEADER = ["Loại giải", "Giải", "Đối tượng", "Hạng", "Họ và tên", "Số điện thoại", "Đơn vị", "Số câu đúng",
                  "Tổng số câu", "Thời gian làm bài (ms)", "Người dự thi của đơn vị", "Mã thí sinh hoặc đơn vị"]
 OVERALL = "Xếp chung"
+
+
+@dataclass(frozen=True)
+class Names:
+    """The winners' names and phones, and unit names, as the file and the snapshot show them."""
+
+    people: Mapping[str, Participant]
+    units: Mapping[str, str]
+
+    @classmethod
+    def of(cls, people: Mapping[str, Participant], units: Mapping[str, str]) -> Names:
+        return cls(people, units)
+
+    def person(self, participant_id: str) -> str | None:
+        found = self.people.get(participant_id)
+        return found.full_name if found else None
+
+    def phone(self, participant_id: str) -> str | None:
+        found = self.people.get(participant_id)
+        return found.phone if found else None
+
+    def unit(self, unit_id: str) -> str:
+        return self.units.get(unit_id, unit_id)
 
 
 @dataclass(frozen=True)
@@ -24,12 +48,17 @@ class Awards:
     units: list[prizes.UnitAward]
 
 
-def award(round_: Round, ranking: FinalRanking, table: list[UnitStanding], tree: UnitTree,
+def award(round_: Round, entries: Iterable[RankedEntry], table: list[UnitStanding], tree: UnitTree,
           excluded: Collection[str] = frozenset()) -> Awards:
-    """The round's prizes, awarded down its final ranking and unit table."""
+    """The round's prizes, awarded down its final ranking (`entries`: the ranking, or its head far enough for the
+    prizes) and unit table."""
     top_level = {unit.id for unit in tree.units() if unit.parent_id is None}
-    return Awards(prizes.award_individual(round_.prizes, ranking.entries, excluded),
+    return Awards(prizes.award_individual(round_.prizes, entries, excluded),
                   prizes.award_units(round_.unit_prizes, table, top_level))
+
+
+def winners(awards: Awards) -> list[str]:
+    return [a.entry.attempt.participant_id for a in awards.individual]
 
 
 def prize_rows(awards: Awards, names: Names) -> Iterator[list]:

@@ -56,7 +56,8 @@ def publish_due(rounds: list[Round]) -> list[str]:
 
 
 def _stored_prizes(round_id: str) -> dict:
-    stored = standing_store.load_final(round_id, "prizes") or {}
+    rows = standing_store.load_final(round_id, "prizes") or []
+    stored: dict = rows[0] if rows else {}
     return {"round_id": round_id, "individual": stored.get("individual", []), "units": stored.get("units", [])}
 
 

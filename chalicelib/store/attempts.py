@@ -3,22 +3,23 @@ Items are mapped to the domain's `Attempt` and `Entry` here, and nowhere else.""
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.contest.attempts import Attempt, DrawnQuestion, Entry
+from chalicelib.contest.finals import Accepted
 from chalicelib.contest.ids import plausible
 from chalicelib.store import connection
 from chalicelib.store.items import cancelled, condition_failed, get_or_none, reason_codes
 from chalicelib.store.models import AttemptModel, DrawnQuestionMap, EntryModel, ParticipantModel
 from chalicelib.store.participants import version_is
 
-# Accepted attempts of a round are spread over this many index partitions, so no key is hot.
-ROUND_SHARDS = 16
-# Finalization reads them in pages of this many items, so its memory does not grow with the attempts.
-PAGE_SIZE = 200
+# Accepted attempts of a round are spread over this many index partitions by participant (a participant's
+# attempts share one), so no key is hot: 2,000 submissions by 500 people put under 1 % of them on any one key.
+ROUND_SHARDS = 1024
+ACCEPTED_INDEX = "by_round_shard"
 
 
 class StartRefused(Exception):
@@ -57,7 +58,7 @@ def _to_item(attempt: Attempt) -> AttemptModel:
         token_version=attempt.token_version, flags=list(attempt.flags) or None, device_hash=attempt.device_hash,
         address_hash=attempt.address_hash)
     if attempt.is_submitted:
-        item.round_shard = round_shard(attempt.round_id, attempt.id)
+        item.round_shard = round_shard(attempt.round_id, attempt.participant_id)
     return item
 
 
@@ -71,8 +72,13 @@ def image(attempt: Attempt) -> dict:
     return _to_item(attempt).serialize()
 
 
-def round_shard(round_id: str, attempt_id: str) -> str:
-    return f"{round_id}#{zlib.crc32(attempt_id.encode()) % ROUND_SHARDS}"
+def shard_of(participant_id: str) -> int:
+    return zlib.crc32(participant_id.encode()) % ROUND_SHARDS
+
+
+def round_shard(round_id: str, participant_id: str) -> str:
+    """The accepted-attempts index key: the round and the participant's partition."""
+    return f"{round_id}#{shard_of(participant_id)}"
 
 
 def start(attempt: Attempt, max_attempts: int | None, now: int, finished: str | None = None) -> None:
@@ -132,7 +138,7 @@ def submit(submitted: Attempt, now: int, token_version: int = 0) -> bool:
             AttemptModel.prediction.set(result.prediction),
             AttemptModel.duration_ms.set(result.duration_ms),
             AttemptModel.submitted_at.set(result.submitted_at),
-            AttemptModel.round_shard.set(round_shard(submitted.round_id, submitted.id)),
+            AttemptModel.round_shard.set(round_shard(submitted.round_id, submitted.participant_id)),
             AttemptModel.flags.set(list(submitted.flags)),  # type: ignore[arg-type]
         ], condition=(AttemptModel.status == "in_progress") & (AttemptModel.accept_until >= now)
             & _token_version_is(token_version))
@@ -178,11 +184,36 @@ def of_participant(participant_id: str) -> list[Attempt]:
     return [_to_attempt(item) for item in AttemptModel.by_participant.query(participant_id)]
 
 
-def accepted_in_round(round_id: str) -> Iterator[Attempt]:
-    """Every accepted attempt of a round, shard by shard (the sparse index holds only accepted ones)."""
-    for shard in range(ROUND_SHARDS):
-        for item in AttemptModel.by_round_shard.query(f"{round_id}#{shard}", page_size=PAGE_SIZE):
-            yield _to_attempt(item)
+def _accepted(item: dict) -> Accepted:
+    """An index item (DynamoDB JSON, the projection only) as the domain's Accepted, without a model object:
+    finalization reads millions of them."""
+    flags = item.get("flags")
+    return Accepted(item["attempt_id"]["S"], item["participant_id"]["S"], item["unit_id"]["S"],
+                    item["category"]["S"], int(item["cor"]["N"]), int(item["total"]["N"]),
+                    int(item["dur"]["N"]), int(item["sub"]["N"]), int(item["pre"]["N"]),
+                    int(item["started_at"]["N"]),
+                    () if not flags else tuple(sorted(flags["SS"] if "SS" in flags else (f["S"] for f in flags["L"]))))
+
+
+def accepted_in_partitions(round_id: str, partitions: Iterable[int]) -> Iterator[Accepted]:
+    """The accepted attempts of a round in these index partitions, page by page (1 MB each): the sparse index
+    holds only accepted attempts and projects only what finalization uses."""
+    client = connection().client
+    for partition in partitions:
+        request = {"TableName": AttemptModel.Meta.table_name, "IndexName": ACCEPTED_INDEX,
+                   "KeyConditionExpression": "rs = :key", "ReturnConsumedCapacity": "INDEXES",
+                   "ExpressionAttributeValues": {":key": {"S": f"{round_id}#{partition}"}}}
+        while True:
+            page = client.query(**request)
+            yield from (_accepted(item) for item in page.get("Items", ()))
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def accepted_in_round(round_id: str) -> Iterator[Accepted]:
+    """Every accepted attempt of a round, partition by partition."""
+    return accepted_in_partitions(round_id, range(ROUND_SHARDS))
 
 
 def every_attempt() -> Iterator[Attempt]:

@@ -12,7 +12,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from chalicelib.store.admin_models import AuditModel, ExportModel
@@ -147,6 +147,8 @@ class RoundModel(Model):
     published_at = NumberAttribute(null=True)
     prizes = JSONAttribute(null=True)          # [{name, count, category}]
     unit_prizes = JSONAttribute(null=True)     # [{name, count}]
+    finalize_failures = NumberAttribute(null=True)
+    finalize_restarts = NumberAttribute(null=True)
 
 
 class OptionMap(MapAttribute):
@@ -194,14 +196,22 @@ class ByParticipantIndex(GlobalSecondaryIndex):
     started_at = NumberAttribute(range_key=True)
 
 
+# What finalization reads of an accepted attempt besides the keys, by stored name: under 200 bytes an attempt.
+# A stored name counts in every item's size (and every read of it), so the scored figures, written once at the
+# submission and read by the millions at finalization, are stored under short names (`attr_name` below).
+FINALIZATION_FIELDS = ["participant_id", "unit_id", "category", "cor", "total", "dur", "sub", "pre", "started_at",
+                       "flags"]
+
+
 class ByRoundShardIndex(GlobalSecondaryIndex):
-    """Sparse: only accepted attempts carry `round_shard` (`<round_id>#<n>`), spread over shards."""
+    """Sparse: only accepted attempts carry `round_shard` (`<round_id>#<n>`, n from the participant id, so a
+    participant's attempts share a partition); it projects only FINALIZATION_FIELDS."""
 
     class Meta:
         index_name = "by_round_shard"
-        projection = AllProjection()
+        projection = IncludeProjection(FINALIZATION_FIELDS)
 
-    round_shard = UnicodeAttribute(hash_key=True)
+    round_shard = UnicodeAttribute(hash_key=True, attr_name="rs")
     attempt_id = UnicodeAttribute(range_key=True)
 
 
@@ -224,12 +234,12 @@ class AttemptModel(Model):
     questions = ListAttribute(of=DrawnQuestionMap)
     status = UnicodeAttribute()
     answers = JSONAttribute(null=True)
-    correct = NumberAttribute(null=True)
+    correct = NumberAttribute(null=True, attr_name="cor")
     total = NumberAttribute()
-    prediction = NumberAttribute(null=True)
-    duration_ms = NumberAttribute(null=True)
-    submitted_at = NumberAttribute(null=True)
-    round_shard = UnicodeAttribute(null=True)
+    prediction = NumberAttribute(null=True, attr_name="pre")
+    duration_ms = NumberAttribute(null=True, attr_name="dur")
+    submitted_at = NumberAttribute(null=True, attr_name="sub")
+    round_shard = UnicodeAttribute(null=True, attr_name="rs")
     token_version = NumberAttribute(null=True)          # accounts: the submit's condition (store/attempts.py)
     flags = ListAttribute(of=UnicodeAttribute, null=True)   # signals at submission (contest/signals.py)
     device_hash = UnicodeAttribute(null=True)           # keyed hashes, for the shared_device signal

@@ -1,6 +1,9 @@
-"""Result files in the private results bucket, handed out through short-lived presigned links."""
+"""Result files in the private results bucket, handed out through short-lived presigned links; written as
+streams (multipart uploads, so no file of a round needs to fit in memory or on disk) and read back in ranges."""
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -12,6 +15,7 @@ from chalicelib.store.cache import remembered
 
 PREFIX = "results"
 LINK_SECONDS = 600          # links expire well within the 15 minutes the contract allows
+PART_BYTES = 16 * 2**20     # a multipart upload's parts (S3: at least 5 MiB but the last, at most 10,000 parts)
 NAMES = ("ranking", "units", "attempts", "prizes")     # the result files of the contract, each as CSV and XLSX
 CONTENT_TYPES = {".csv": "text/csv; charset=utf-8",
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -36,6 +40,88 @@ def key(round_id: str, filename: str) -> str:
 def upload(round_id: str, path: Path) -> None:
     _client().upload_file(str(path), config.current().results_bucket, key(round_id, path.name),
                           ExtraArgs={"ContentType": CONTENT_TYPES[path.suffix]})
+
+
+class Upload(io.RawIOBase):
+    """A binary file that becomes the object `key`: one PutObject when small, a multipart upload otherwise.
+    Nothing is stored unless it is closed without an error (`with Upload(...)`: an error aborts it)."""
+
+    def __init__(self, key: str, content_type: str = "application/octet-stream") -> None:
+        super().__init__()
+        self._key, self._type = key, content_type
+        self._buffer = bytearray()
+        self._upload_id: str | None = None
+        self._parts: list[dict] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._buffer += data
+        if len(self._buffer) >= PART_BYTES:
+            self._send_part()
+        return len(data)
+
+    def _send_part(self) -> None:
+        bucket = config.current().results_bucket
+        if self._upload_id is None:
+            self._upload_id = _client().create_multipart_upload(Bucket=bucket, Key=self._key,
+                                                                ContentType=self._type)["UploadId"]
+        number = len(self._parts) + 1
+        reply = _client().upload_part(Bucket=bucket, Key=self._key, UploadId=self._upload_id, PartNumber=number,
+                                      Body=bytes(self._buffer))
+        self._parts.append({"PartNumber": number, "ETag": reply["ETag"]})
+        self._buffer.clear()
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None and self._upload_id is not None:
+            _client().abort_multipart_upload(Bucket=config.current().results_bucket, Key=self._key,
+                                             UploadId=self._upload_id)
+            self._upload_id = None
+        elif kind is None:
+            self._finish()
+        super().close()
+
+    def _finish(self) -> None:
+        bucket = config.current().results_bucket
+        if self._upload_id is None:
+            _client().put_object(Bucket=bucket, Key=self._key, Body=bytes(self._buffer), ContentType=self._type)
+            return
+        if self._buffer:
+            self._send_part()
+        _client().complete_multipart_upload(Bucket=bucket, Key=self._key, UploadId=self._upload_id,
+                                            MultipartUpload={"Parts": self._parts})
+
+
+def writer(round_id: str, filename: str) -> Upload:
+    """A result file of the round, written as a stream (its content type from its name)."""
+    return Upload(key(round_id, filename), CONTENT_TYPES.get(Path(filename).suffix, "application/octet-stream"))
+
+
+def read_range(object_key: str, offset: int, size: int) -> Iterator[bytes]:
+    if size <= 0:
+        return
+    body = _client().get_object(Bucket=config.current().results_bucket, Key=object_key,
+                                Range=f"bytes={offset}-{offset + size - 1}")["Body"]
+    yield from body.iter_chunks(1 << 20)
+
+
+def size(object_key: str) -> int:
+    return int(_client().head_object(Bucket=config.current().results_bucket, Key=object_key)["ContentLength"])
+
+
+def read_lines(object_key: str) -> Iterator[bytes]:
+    body = _client().get_object(Bucket=config.current().results_bucket, Key=object_key)["Body"]
+    yield from body.iter_lines(chunk_size=1 << 16, keepends=True)
+
+
+def delete_prefix(prefix: str) -> None:
+    """Deletes every object under the prefix (a finalization's partial results once its files are written)."""
+    bucket = config.current().results_bucket
+    for page in _client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        if keys:
+            _client().delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
 
 
 def link(round_id: str, filename: str) -> str:

@@ -52,6 +52,8 @@ def _to_round(item: RoundModel) -> Round:
             values[name] = int(values[name])
     values["prizes"] = tuple(Prize(**p) for p in values["prizes"] or ())
     values["unit_prizes"] = tuple(UnitPrize(**p) for p in values["unit_prizes"] or ())
+    for name in ("finalize_failures", "finalize_restarts"):
+        values[name] = int(values[name] or 0)
     return Round(**values)
 
 
@@ -160,6 +162,29 @@ def publish(round_id: str, now: int) -> bool:
     """Publishes a finalized round now; False when it is not finalized or was published before."""
     return _update_if(round_id, [RoundModel.published_at.set(now)],
                       (RoundModel.status == "finalized") & RoundModel.published_at.does_not_exist())
+
+
+def record_finalize_failure(round_id: str) -> int:
+    """Counts a failed finalization of a closed round; returns how many failed in a row."""
+    item = RoundModel(round_id)
+    try:
+        item.update(actions=[RoundModel.finalize_failures.add(1)],
+                    condition=RoundModel.round_id.exists() & (RoundModel.status == "closed"))
+    except UpdateError as error:
+        if condition_failed(error):
+            return 0
+        raise
+    finally:
+        _rounds_cache.clear()
+    return int(item.finalize_failures or 0)
+
+
+def clear_finalize_failures(round_id: str) -> None:
+    """Lets the schedule try a round's finalization again (after the cause of its failures is fixed)."""
+    RoundModel(round_id).update(actions=[RoundModel.finalize_failures.remove(),
+                                         RoundModel.finalize_restarts.add(1)],
+                                condition=RoundModel.round_id.exists())
+    _rounds_cache.clear()
 
 
 def close_round(round_id: str, now: int) -> Round:

@@ -3,13 +3,15 @@ final snapshots. Writes for a chunk of stream records go in one transaction, so 
 at all; the `done#<event id>` markers make a redelivered record a no-op."""
 from __future__ import annotations
 
+import json
 import random
+import uuid
 import zlib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from heapq import merge
 from itertools import islice
-from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import GlobalSecondaryIndex
@@ -23,6 +25,7 @@ from chalicelib.store.models import StandingModel
 COUNTER_SLOTS = 8        # each counter is spread over this many partitions: no hot key
 TOP_SHARDS = 16          # each top list is spread over this many index partitions
 MARKER_SECONDS = 3 * 24 * 3600
+FINAL_CHUNK_BYTES = 300_000   # a final snapshot's rows per item, well under DynamoDB's 400 KB
 COUNTERS = ("participants", "officials", "citizens", "submissions", "sum_best_correct", "registered")
 # Counter scopes: a round's id (its units' own counters), the contest's totals (one key for the contest and one
 # per round, so the public totals are one small read per slot), and the hourly series. Round ids have no "#".
@@ -179,10 +182,45 @@ def top(round_id: str, category: str | None, limit: int) -> list[Best]:
             for item in islice(merged, limit)]
 
 
-def save_final(round_id: str, part: str, data: object) -> None:
-    StandingModel(f"final#{round_id}", part, data=data).save()
+def save_final(round_id: str, part: str, rows: list) -> None:
+    """A final snapshot (a list of rows), in chunks under DynamoDB's 400 KB item limit: the chunks of a new
+    version first, then the head item that names it (readers never see half of one), then the old chunks go."""
+    pk = f"final#{round_id}"
+    old = get_or_none(StandingModel, pk, part)
+    version = uuid.uuid4().hex[:8]
+    chunks = list(_chunks(rows))
+    with StandingModel.batch_write() as batch:
+        for n, chunk in enumerate(chunks):
+            batch.save(StandingModel(pk, f"{part}#{version}#{n:05d}", data=chunk))
+    StandingModel(pk, part, data={"version": version, "chunks": len(chunks)}).save()
+    if old is not None and isinstance(old.data, dict) and "version" in old.data:
+        with StandingModel.batch_write() as batch:
+            for item in StandingModel.query(pk, StandingModel.sk.startswith(f"{part}#{old.data['version']}#")):
+                batch.delete(item)
 
 
-def load_final(round_id: str, part: str) -> Any:
-    item = get_or_none(StandingModel, f"final#{round_id}", part, consistent=False)
-    return None if item is None else item.data
+def _chunks(rows: list) -> Iterator[list]:
+    chunk: list = []
+    size = 0
+    for row in rows:
+        row_size = len(json.dumps(row)) + 2           # as JSONAttribute stores it (ASCII escapes)
+        if chunk and size + row_size > FINAL_CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(row)
+        size += row_size
+    yield chunk
+
+
+def load_final(round_id: str, part: str) -> list | None:
+    """A final snapshot's rows (None when there is none): the head item, then its chunks in one query."""
+    pk = f"final#{round_id}"
+    head = get_or_none(StandingModel, pk, part, consistent=False)
+    if head is None:
+        return None
+    if not (isinstance(head.data, dict) and "version" in head.data):
+        return head.data                      # a snapshot saved whole, before chunks
+    rows: list = []
+    for item in StandingModel.query(pk, StandingModel.sk.startswith(f"{part}#{head.data['version']}#")):
+        rows.extend(item.data)
+    return rows

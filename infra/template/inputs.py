@@ -19,7 +19,7 @@ ALARM_TOPIC = "AlarmTopic"
 class Function:
     name: str                    # the name in app.py
     logical_id: str              # the resource chalice generates
-    kind: str                    # "api", "stream" or "schedule"
+    kind: str                    # "api", "stream", "schedule" or "pure" (invoked by others: the state machine)
     table: str | None = None     # stream functions: the logical table (Metadata cuocthi:table) they read
     event_id: str | None = None  # the event source chalice generates
 
@@ -68,4 +68,5 @@ def app_functions(logical_names: list[str]) -> list[Function]:
                 found.append(Function(source.name, logical_id, source.kind))
     except ValueError as error:       # a stream of no table of infra/tables.json, an event source not wired here
         raise SystemExit(str(error)) from error
+    found += [Function(fn.name, to_cfn_resource_name(fn.name), "pure") for fn in app.pure_lambda_functions]
     return found

@@ -98,7 +98,7 @@ def test_malformed_record_is_reported_and_the_rest_applied(api, played):
     attempts, people = played
     submitted = [r for r in attempts if r["dynamodb"]["NewImage"]["status"]["S"] == "submitted"]
     bad = {**submitted[0], "eventID": "poison", "dynamodb": {**submitted[0]["dynamodb"],
-           "SequenceNumber": "1", "NewImage": {**submitted[0]["dynamodb"]["NewImage"], "correct": {"S": "x"}}}}
+           "SequenceNumber": "1", "NewImage": {**submitted[0]["dynamodb"]["NewImage"], "cor": {"S": "x"}}}}
     batch = {"Records": attempts[:3] + [bad] + attempts[3:]}
     response = aggregate_attempts(batch, None)
     assert response == {"batchItemFailures": [{"itemIdentifier": "1"}]}

@@ -46,8 +46,7 @@ def test_finalizing_again_leaves_the_disqualified_out_of_everything(moto_aws, pe
         participant_store.disqualify(pid, "Thi hộ")
     assert disqualified <= participant_store.disqualified_ids()
     assert round_store.reopen(round_id)
-    excluded = participant_store.disqualified_ids()
-    finalizer.finalize(round_store.get_round(round_id, fresh=True), excluded)  # again: as the schedule does
+    finalizer.finalize(round_store.get_round(round_id, fresh=True))  # again: the disqualified are left out
 
     truth, ranking, units = _recompute([r for r in rows if r["pid"] not in disqualified], target)
     assert round_store.get_round(round_id, fresh=True).prediction_truth == truth
@@ -63,7 +62,7 @@ def test_finalizing_again_leaves_the_disqualified_out_of_everything(moto_aws, pe
         assert not {pid for _, pid in individual} & disqualified
         assert all(row[5].startswith("09") for row in parsed if row[0] == "Cá nhân")   # with phones
         assert [row[11] for row in parsed if row[0] == "Tập thể"] == first_unit
-    snapshot = standing_store.load_final(round_id, "prizes")
+    (snapshot,) = standing_store.load_final(round_id, "prizes")
     assert [(e["prize"], e["participant_id"]) for e in snapshot["individual"]] == expected
     assert all("phone" not in e for e in snapshot["individual"])
     for pid in disqualified:  # reinstated for the next example's sake: the markers are shared by the module

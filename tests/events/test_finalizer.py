@@ -8,18 +8,14 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 from openpyxl import load_workbook
 
-from chalicelib import config, store
 from chalicelib.contest.rounds import Round
 from chalicelib.events import finalizer
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as participant_store
 from chalicelib.store import results as result_store
 from chalicelib.store import rounds as round_store
-from chalicelib.store import units as unit_store
-from local.schema import create_tables
 from tests.seed import person, submitted
 from tests.support import T0, UNITS
 
@@ -28,19 +24,8 @@ _ids = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def moto_aws():
-    with mock_aws():
-        config.current.cache_clear()
-        settings_ = config.current()
-        create_tables(boto3.client("dynamodb", region_name=settings_.region), settings_.table_prefix)
-        boto3.client("s3", region_name=settings_.region).create_bucket(
-            Bucket=settings_.results_bucket, CreateBucketConfiguration={"LocationConstraint": settings_.region})
-        store.bind(settings_)
-        from chalicelib.contest.units import Unit
-        unit_store.save_units([Unit(u["id"], u["name"], u["parent_id"], u["kind"], u.get("headcount"),
-                                    u.get("population")) for u in UNITS])
-        yield settings_
-        store.reset()
+def moto_aws(moto_contest):
+    return moto_contest
 
 
 attempt_st = st.tuples(st.integers(0, 3), st.integers(0, 4), st.integers(1, 3), st.integers(0, 3))

@@ -104,8 +104,8 @@ def test_submission_is_one_conditional_write(local_tables):
     assert (stored.status, stored.correct, stored.prediction, stored.answers) == \
         ("submitted", 2, 7, {"q1": "a", "q2": "c"})
     (raw,) = scan(local_tables, "attempts", attempt_id=item.id)
-    assert raw["round_shard"].startswith("dot-1#")
-    assert [a.id for a in attempt_store.accepted_in_round("dot-1")] == [item.id]
+    assert raw["rs"].startswith("dot-1#")
+    assert [a.attempt_id for a in attempt_store.accepted_in_round("dot-1")] == [item.id]
 
 
 def test_submission_after_the_accept_window_is_refused(local_tables):
@@ -115,7 +115,7 @@ def test_submission_after_the_accept_window_is_refused(local_tables):
                                     item.accept_until + 1)
     assert attempt_store.get(item.id).status == "in_progress"
     (raw,) = scan(local_tables, "attempts", attempt_id=item.id)
-    assert "round_shard" not in raw
+    assert "rs" not in raw
     assert list(attempt_store.accepted_in_round("dot-1")) == []
 
 

@@ -1,0 +1,75 @@
+"""CloudFront in front of the API: the site at the root, every path to the API stage (the origin path is the
+stage, so `/`, `/static/…` and `/api/…` reach the app's own routes), compression, static files cached for good,
+the public read models cached a few seconds (query strings that change the answer in the cache key), personal
+and organizer paths never cached (Authorization and everything else forwarded). An optional custom domain with
+its ACM certificate (us-east-1) comes in as parameters. The stack's `SiteURL` output is the address to give out."""
+from __future__ import annotations
+
+DISTRIBUTION = "SiteDistribution"
+PUBLIC_POLICY = "PublicReadsCachePolicy"
+PUBLIC_SECONDS = 5
+# AWS managed policies (the same ids in every account).
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"        # honours the origin's Cache-Control
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"    # Authorization, query, cookies; not Host
+# The public read models (API.md, Public and Embeds) and the query strings their answers depend on.
+PUBLIC_PATHS = ("/api/contest", "/api/units", "/api/stats", "/api/rounds/*/leaderboard", "/api/rounds/*/units",
+                "/api/embed/*")
+PUBLIC_QUERY = ["limit", "category", "unit_id", "round_id"]
+ORIGIN = "api"
+
+PARAMETERS = {
+    "DomainName": {"Type": "String", "Default": "",
+                   "Description": "Optional custom domain of the site (e.g. thi.example.gov.vn); empty: CloudFront's."},
+    "CertificateArn": {"Type": "String", "Default": "",
+                       "Description": "ACM certificate for DomainName, issued in us-east-1 (CloudFront's region)."},
+}
+CONDITIONS = {"HasCustomDomain": {"Fn::And": [{"Fn::Not": [{"Fn::Equals": [{"Ref": "DomainName"}, ""]}]},
+                                              {"Fn::Not": [{"Fn::Equals": [{"Ref": "CertificateArn"}, ""]}]}]}}
+
+
+def _behaviour(policy: dict, methods: list[str], **extra) -> dict:
+    return {"TargetOriginId": ORIGIN, "ViewerProtocolPolicy": "redirect-to-https", "Compress": True,
+            "AllowedMethods": methods, "CachedMethods": ["GET", "HEAD"], "CachePolicyId": policy, **extra}
+
+
+READ = ["GET", "HEAD"]
+ALL = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+
+
+def resources(stage: str) -> dict[str, dict]:
+    public_policy = {"Type": "AWS::CloudFront::CachePolicy", "Properties": {"CachePolicyConfig": {
+        "Name": {"Fn::Sub": "${AWS::StackName}-public-reads"},
+        "Comment": "Public read models: a few seconds at the edge, the query strings that matter in the key.",
+        "MinTTL": PUBLIC_SECONDS, "DefaultTTL": PUBLIC_SECONDS, "MaxTTL": PUBLIC_SECONDS,
+        "ParametersInCacheKeyAndForwardedToOrigin": {
+            "EnableAcceptEncodingGzip": True, "EnableAcceptEncodingBrotli": True,
+            "HeadersConfig": {"HeaderBehavior": "none"}, "CookiesConfig": {"CookieBehavior": "none"},
+            "QueryStringsConfig": {"QueryStringBehavior": "whitelist", "QueryStrings": PUBLIC_QUERY}}}}}
+    public = {"Ref": PUBLIC_POLICY}
+    behaviours = [{"PathPattern": "/static/*", **_behaviour(CACHING_OPTIMIZED, READ)}]
+    behaviours += [{"PathPattern": path, **_behaviour(public, READ)} for path in PUBLIC_PATHS]
+    behaviours.append({"PathPattern": "/api/*", **_behaviour(CACHING_DISABLED, ALL,
+                                                            OriginRequestPolicyId=ALL_VIEWER_EXCEPT_HOST)})
+    custom = "HasCustomDomain"
+    distribution = {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
+        "Enabled": True, "Comment": {"Fn::Sub": "${AWS::StackName} site and API"}, "HttpVersion": "http2and3",
+        "IPV6Enabled": True, "PriceClass": "PriceClass_200",
+        "Aliases": {"Fn::If": [custom, [{"Ref": "DomainName"}], {"Ref": "AWS::NoValue"}]},
+        "ViewerCertificate": {"Fn::If": [custom, {"AcmCertificateArn": {"Ref": "CertificateArn"},
+                                                  "SslSupportMethod": "sni-only",
+                                                  "MinimumProtocolVersion": "TLSv1.2_2021"},
+                                         {"CloudFrontDefaultCertificate": True}]},
+        "Origins": [{"Id": ORIGIN, "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
+                     "OriginPath": f"/{stage}",
+                     "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "HTTPSPort": 443,
+                                            "OriginSSLProtocols": ["TLSv1.2"]}}],
+        # the pages (`/`, `/admin`): no-cache with an ETag at the origin, so the edge keeps them a second at most
+        "DefaultCacheBehavior": _behaviour(CACHING_OPTIMIZED, READ),
+        "CacheBehaviors": behaviours}}}
+    return {PUBLIC_POLICY: public_policy, DISTRIBUTION: distribution}
+
+
+OUTPUTS = {"SiteURL": {"Description": "The site and its API through CloudFront: the address to give out.",
+                       "Value": {"Fn::If": ["HasCustomDomain", {"Fn::Sub": "https://${DomainName}/"},
+                                            {"Fn::Sub": "https://${%s.DomainName}/" % DISTRIBUTION}]}}}
