@@ -228,20 +228,34 @@ def _prizes(round_: Round, summary: Summary, tree: UnitTree, sink: Sink, sheet_r
     standing_store.save_final(round_.id, "prizes", [prize_results.snapshot(awards, names)])   # one row
 
 
+class _Written:
+    """The sink of a round's result files: each file streamed to S3, with the bytes written kept for the check."""
+
+    def __init__(self, round_id: str) -> None:
+        self.round_id = round_id
+        self.uploads: dict[str, result_store.Upload] = {}
+
+    def __call__(self, filename: str) -> result_store.Upload:
+        upload = self.uploads[filename] = result_store.writer(self.round_id, filename)
+        return upload
+
+    def check(self) -> None:
+        """`finalized` promises files that can be read: each one in the bucket, as long as what was written."""
+        result_store.check_stored(self.round_id, {name: u.size for name, u in self.uploads.items()})
+
+
 def merge_and_publish(round_: Round, planned: dict, truth: int, started: float | None = None) -> Summary:
     """The merge into the round's result files, the prizes, the snapshots the public pages read, then, once every
     file can be read back, the round finalized."""
     tree = UnitTree(unit_store.list_units(fresh=True))
-    sink = partial(result_store.writer, round_.id)
+    sink = _Written(round_.id)
     summary = merge(planned, truth, tree, sink, contest_service.settings(fresh=True).targets,
                     total_awards(round_.prizes))
     _prizes(round_, summary, tree, sink, planned["sheet_rows"])
     for part, rows in summary.top.items():
         standing_store.save_final(round_.id, part, rows)
     standing_store.save_final(round_.id, "units", [asdict(s) for s in summary.units])
-    absent = result_store.missing(round_.id)          # `finalized` promises files that can be read
-    if absent:
-        raise result_store.NotStored(f"result files of round {round_.id} not readable back: {', '.join(absent)}")
+    sink.check()
     round_store.set_status(round_.id, "finalized", ("closed",), {"prediction_truth": truth})
     Workspace(planned["workspace"]).clear()
     if started is not None:

@@ -3,7 +3,7 @@ streams (multipart uploads, so no file of a round needs to fit in memory or on d
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import boto3
@@ -37,11 +37,6 @@ def key(round_id: str, filename: str) -> str:
     return f"{PREFIX}/{round_id}/{filename}"
 
 
-def upload(round_id: str, path: Path) -> None:
-    _client().upload_file(str(path), config.current().results_bucket, key(round_id, path.name),
-                          ExtraArgs={"ContentType": CONTENT_TYPES[path.suffix]})
-
-
 class Upload(io.RawIOBase):
     """A binary file that becomes the object `key`: one PutObject when small, a multipart upload otherwise.
     Nothing is stored unless it is closed without an error (`with Upload(...)`: an error aborts it)."""
@@ -52,12 +47,14 @@ class Upload(io.RawIOBase):
         self._buffer = bytearray()
         self._upload_id: str | None = None
         self._parts: list[dict] = []
+        self.size = 0            # bytes written: what the stored object must hold once closed
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
         self._buffer += data
+        self.size += len(data)
         if len(self._buffer) >= PART_BYTES:
             self._send_part()
         return len(data)
@@ -156,8 +153,10 @@ def missing(round_id: str) -> list[str]:
             if _stored_size(round_id, filename) is None]
 
 
-def check_stored(round_id: str, paths: list[Path]) -> None:
-    """Raises NotStored unless each of `paths` is in the bucket with its size: what was uploaded can be read."""
-    wrong = [path.name for path in paths if _stored_size(round_id, path.name) != path.stat().st_size]
+def check_stored(round_id: str, sizes: Mapping[str, int]) -> None:
+    """Raises NotStored unless each file (name → bytes written) is in the bucket with that size, and every result
+    file is there: what was written can be read."""
+    wrong = [name for name, size in sizes.items() if _stored_size(round_id, name) != size]
+    wrong += [name for name in missing(round_id) if name not in sizes]
     if wrong:
-        raise NotStored(f"result files of round {round_id} not readable back: {', '.join(wrong)}")
+        raise NotStored(f"result files of round {round_id} not readable back: {', '.join(sorted(wrong))}")

@@ -152,6 +152,7 @@ def test_twenty_thousand_units_are_finalized_and_read_back(aws, monkeypatch):
     monkeypatch.setattr(unit_store, "list_units", lambda fresh=False: sorted(many, key=lambda u: u.id))
     round_ = _contest([("xa-00007", "official", [(3, 1, 1, 1)]), ("xa-19998", "citizen", [(2, 1, 1, 1)])])
     finalizer.finalize(round_)
+    assert round_store.publish(round_.id, T0 + 10**8)       # public once published (publication: automatic)
     table = standings_service.unit_table(round_.id)
     assert table["final"] is True and len(table["entries"]) == 20_000
     assert table["entries"][0]["unit_id"] == "xa-00007" and table["entries"][0]["officials"] == 1

@@ -40,22 +40,29 @@ def closed_round(api, contest):
     return contest
 
 
-def test_finalized_only_after_every_file_is_read_back(api, closed_round, monkeypatch, tmp_path):
-    upload = result_store.upload
+class _Short(result_store.Upload):
+    """The store answers, but the file never arrived whole."""
 
-    def lose_one(round_id, path):   # the store answered, but one file never arrived whole
-        if path.name == "attempts.csv":
-            (tmp_path / path.name).write_bytes(path.read_bytes()[:10])
-            path = tmp_path / path.name
-        upload(round_id, path)
+    def _finish(self) -> None:
+        del self._buffer[10:]
+        super()._finish()
 
-    monkeypatch.setattr(result_store, "upload", lose_one)
-    with pytest.raises(result_store.NotStored, match="attempts.csv"):
+
+def test_finalized_only_after_every_file_is_read_back(api, closed_round, monkeypatch):
+    writer = result_store.writer
+
+    def lose_one(round_id, filename):
+        if filename == "attempts.csv":
+            return _Short(result_store.key(round_id, filename), "text/csv")
+        return writer(round_id, filename)
+
+    monkeypatch.setattr(result_store, "writer", lose_one)
+    with pytest.raises(lifecycle.FinalizationFailed):
         finalize_rounds(scheduled_event(), None)
     assert _status() == "closed"
     assert api.get("/api/admin/rounds/dot-1/results", token=closed_round.admin).body["status"] == "pending"
 
-    monkeypatch.setattr(result_store, "upload", upload)
+    monkeypatch.setattr(result_store, "writer", writer)
     assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
     assert _status() == "finalized" and sorted(_stored()) == FILENAMES
 

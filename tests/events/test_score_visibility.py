@@ -80,12 +80,16 @@ def test_the_oracle_learns_nothing_before_publication(api, hidden_round, clock):
 
 
 def test_after_publication_the_scores_show(api, hidden_round, clock):
+    from chalicelib.events import lifecycle
     from chalicelib.store import rounds as round_store
 
     a = Participant(api, hidden_round, "Nguyễn Văn An")
     a.probe(right=True)
     aggregate()
-    round_store.set_status("dot-1", "open", ("open", "scheduled"), extra={"published_at": clock.now})
+    assert api.post("/api/admin/rounds/dot-1/close", token=hidden_round.admin).status == 202
+    clock.advance(3600 * 1000)
+    lifecycle.finalize_due()                        # finalized and, publication being automatic, published
+    assert round_store.get_round("dot-1", fresh=True).is_published
     me = api.get("/api/me", token=a.token).body
     assert me["rounds"][0]["best"]["correct"] == 1
     assert me["rounds"][0]["attempts"][0]["result"]["correct"] == 1

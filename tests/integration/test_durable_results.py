@@ -10,7 +10,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-from botocore.exceptions import EndpointConnectionError
 
 from chalicelib.events import lifecycle
 from chalicelib.store import results as result_store
@@ -76,20 +75,26 @@ def test_a_kill_between_the_last_upload_and_the_status_change_is_finalized_again
     assert api.post("/api/admin/rounds/dot-1/close", token=contest.admin).status == 202
     live_clock.advance(lifecycle.SETTLE_MS + 1_000)
 
-    upload, uploaded = result_store.upload, []
+    writer, uploaded = result_store.writer, []
 
-    def upload_then_kill_after_the_last(round_id, path):
-        upload(round_id, path)
-        uploaded.append(path.name)
-        if len(uploaded) == len(FILES):
-            emulator.kill()               # every file answered 200; the status change has not happened
+    class KillAfterTheLast(result_store.Upload):
+        def _finish(self) -> None:
+            super()._finish()
+            uploaded.append(self.name)
+            if len(uploaded) == len(FILES):
+                emulator.kill()           # every file answered 200; the status change has not happened
 
-    monkeypatch.setattr(result_store, "upload", upload_then_kill_after_the_last)
-    with pytest.raises(EndpointConnectionError):    # the read-back finds no emulator
+    def kill_after_the_last(round_id, filename):
+        upload = KillAfterTheLast(result_store.key(round_id, filename))
+        upload.name = filename
+        return upload
+
+    monkeypatch.setattr(result_store, "writer", kill_after_the_last)
+    with pytest.raises(lifecycle.FinalizationFailed):    # the read-back finds no emulator
         lifecycle.finalize_due()
     assert sorted(uploaded) == FILES
     assert round_store.get_round("dot-1", fresh=True).status == "closed"
-    monkeypatch.setattr(result_store, "upload", upload)
+    monkeypatch.setattr(result_store, "writer", writer)
 
     emulator.restart()
     assert results(api, contest)["status"] == "pending"
