@@ -153,6 +153,10 @@ def _serve(config: local_settings.Settings, lock: Lock, cleanup: ExitStack, chil
 
     dynamodb.wait_ready()
     s3.wait_ready()
+    from local import durable_transactions
+
+    durable_transactions.ensure_table(dynamodb.client("dynamodb"))
+    durable_transactions.install(settings.dynamodb_endpoint)     # before the app's first transaction
     created = create_tables(dynamodb.client("dynamodb"), settings.table_prefix)
     from chalicelib.store import participants as participant_store
 
