@@ -11,7 +11,7 @@ from app import build_exports
 from chalicelib import config
 from chalicelib.contest.export_jobs import LEASE_MS
 from chalicelib.store import exports as export_store
-from tests.api.test_accounts import token_of
+from tests.api.test_organizer_accounts import token_of
 from tests.support import assert_error, scheduled_event
 
 

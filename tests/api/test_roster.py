@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as participant_store
-from tests.api.test_accounts import token_of
+from tests.api.test_organizer_accounts import token_of
 from tests.support import assert_error
 
 ADMIN_KEYS = {"id", "full_name", "phone", "unit_id", "category", "birth_year", "email", "registered_at", "verified",
