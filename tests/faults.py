@@ -4,7 +4,7 @@ reasons=[None, "TransactionConflict"])` makes the next matching call fail as Dyn
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -39,6 +39,10 @@ class Calls:
     seen: list[tuple[str, str]] = field(default_factory=list)      # (service, operation), in order
     items: list[int] = field(default_factory=list)                 # per call: how many Items it answered
     faults: list[Fault] = field(default_factory=list)
+    # Called around every call (the benchmarks' capacity meter): `before(service, operation, params)` may add
+    # parameters; `after(service, operation, params, answer, error)` sees the answer or the ClientError.
+    before: list[Callable[[str, str, dict], None]] = field(default_factory=list)
+    after: list[Callable[[str, str, dict, dict | None, ClientError | None], None]] = field(default_factory=list)
 
     def fail(self, operation: str, code: str, times: int | None = 1, reasons: list[str | None] | None = None,
              service: str = "dynamodb") -> Fault:
@@ -74,7 +78,16 @@ def observed_calls() -> Iterator[Calls]:
         for fault in calls.faults:
             if fault.matches(service, operation_name):
                 raise fault.error(operation_name)
-        answer = real(client, operation_name, api_params)
+        for before in calls.before:
+            before(service, operation_name, api_params)
+        try:
+            answer = real(client, operation_name, api_params)
+        except ClientError as error:
+            for after in calls.after:
+                after(service, operation_name, api_params, None, error)
+            raise
+        for after in calls.after:
+            after(service, operation_name, api_params, answer, None)
         calls.items[-1] = len(answer.get("Items", []))
         return answer
 
