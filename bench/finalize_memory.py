@@ -21,7 +21,7 @@ def _contest(round_id: str, attempts_each: int) -> None:
     for p in range(PARTICIPANTS):
         pid = f"{round_id}-p{p}"
         people.append(person(pid, "dong-hoi", "citizen", full_name=f"Nguyễn Văn {p}", phone=f"09{p:08d}"))
-        attempts += [submitted(f"{round_id}-{p}-{k}", pid, round_id, "dong-hoi", "citizen", correct=(p + k) % 21,
+        attempts += [submitted(k + 1, pid, round_id, "dong-hoi", "citizen", correct=(p + k) % 21,
                                total=20, prediction=k, duration_ms=1000 + k, submitted_at=10 + k)
                      for k in range(attempts_each)]
     participant_store.save_all(people)

@@ -1,7 +1,10 @@
-"""Starting, reading and submitting attempts: the write path, kept to one transaction and one write."""
+"""Starting, reading and submitting attempts: the write path, one conditional write each, no transaction.
+
+A start reads the participant's attempts (one Query), resumes the one in progress or stores the next number with
+a condition that it is new; a submission reads the same Query, scores against the cached bank and writes the
+result with a condition on the attempt's status and time."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from chalicelib import errors, runtime
@@ -16,7 +19,7 @@ from chalicelib.store import participants as participant_store
 from chalicelib.store import rounds as round_store
 
 MAX_PREDICTION = 1_000_000_000
-START_TRIES = 4         # rounds of optimistic retry when concurrent starts contend for the entry
+START_TRIES = 4         # concurrent starts of one participant: each lost race re-reads and tries the next number
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,11 @@ def _not_open() -> errors.Conflict:
     return errors.conflict("round_not_open", "Đợt thi chưa mở hoặc đã kết thúc.")
 
 
+def _shown(attempt: Attempt, round_, now: int) -> dict:
+    bank = round_store.load_bank(attempt.round_id, attempt.bank_version)
+    return {"attempt": attempt_view(attempt, bank, round_, now)}
+
+
 def start(participant_id: str, round_id: str) -> Started:
     round_ = round_or_404(round_id)
     now = runtime.now_ms()
@@ -40,41 +48,43 @@ def start(participant_id: str, round_id: str) -> Started:
     if participant is None:
         raise errors.unauthorized()
     bank = round_store.load_bank(round_.id, round_.bank_version)
-    drawn = rules.draw(bank, round_.questions_per_attempt, runtime.rng)
-    attempt = rules.begin(uuid.uuid4().hex, participant, round_, drawn, now)
-    finished = None
     for _ in range(START_TRIES):
+        mine = attempt_store.of_participant(participant_id)
+        entry = rules.Entry(tuple(a for a in mine if a.round_id == round_.id))
+        current = entry.in_progress(round_, now)
+        if current is not None:
+            return Started(_shown(current, round_, now), created=False)
+        if entry.limit_reached(round_.max_attempts):
+            raise errors.conflict("attempt_limit_reached", "Bạn đã dùng hết số lượt thi của đợt này.")
+        drawn = rules.draw(bank, round_.questions_per_attempt, runtime.rng)
+        attempt = rules.begin(participant, rules.next_number(mine), round_, drawn, now)
         try:
-            attempt_store.start(attempt, round_.max_attempts, now, finished)
-            metrics_count("AttemptsStarted")
-            return Started({"attempt": attempt_view(attempt, bank, round_, now)}, created=True)
-        except attempt_store.StartRefused:
-            entry = attempt_store.get_entry(participant_id, round_.id) or rules.Entry()
-            open_id = entry.in_progress_at(now)
-            current = attempt_store.get(open_id) if open_id else None
-            if current is not None and not current.is_submitted:
-                current_bank = round_store.load_bank(round_.id, current.bank_version)
-                return Started({"attempt": attempt_view(current, current_bank, round_, now)}, created=False)
-            # checked whether or not the entry still points at a submitted attempt
-            if entry.limit_reached(round_.max_attempts):
-                raise errors.conflict("attempt_limit_reached",
-                                      "Bạn đã dùng hết số lượt thi của đợt này.") from None
-            finished = open_id  # submitted: the entry may move on to a new attempt
+            attempt_store.start(attempt)
+        except attempt_store.NumberTaken:
+            continue
+        metrics_count("AttemptsStarted")
+        return Started({"attempt": attempt_view(attempt, bank, round_, now)}, created=True)
     raise errors.conflict("attempt_conflict", "Hệ thống đang bận, vui lòng thử lại.")
 
 
-def _owned(participant_id: str, attempt_id: str) -> Attempt:
-    attempt = attempt_store.get(attempt_id)
-    if attempt is None or attempt.participant_id != participant_id:
-        raise errors.not_found("attempt_not_found", "Không tìm thấy lượt thi.")
-    return attempt
+def _not_found() -> errors.NotFound:
+    return errors.not_found("attempt_not_found", "Không tìm thấy lượt thi.")
+
+
+def _own_number(participant_id: str, attempt_id: str) -> int:
+    """The attempt's number if the id is one of the participant's attempts (no read for anyone else's)."""
+    key = rules.split_attempt_id(attempt_id)
+    if key is None or key[0] != participant_id:
+        raise _not_found()
+    return key[1]
 
 
 def read(participant_id: str, attempt_id: str) -> dict:
-    attempt = _owned(participant_id, attempt_id)
-    round_ = round_or_404(attempt.round_id)
-    bank = round_store.load_bank(attempt.round_id, attempt.bank_version)
-    return {"attempt": attempt_view(attempt, bank, round_, runtime.now_ms())}
+    _own_number(participant_id, attempt_id)
+    attempt = attempt_store.get(attempt_id)
+    if attempt is None:
+        raise _not_found()
+    return _shown(attempt, round_or_404(attempt.round_id), runtime.now_ms())
 
 
 def _answers(value):
@@ -86,9 +96,9 @@ def _answers(value):
 SUBMISSION = {"answers": (_answers, True), "prediction": (integer(0, MAX_PREDICTION), True)}
 
 
-def _already(attempt: Attempt, answers: dict, prediction: int) -> dict:
+def _already(attempt: Attempt, chosen: tuple, prediction: int) -> dict:
     """A repeated identical submission gets the stored result; a different one is refused."""
-    if attempt.same_submission(answers, prediction):
+    if attempt.same_submission(chosen, prediction):
         return {"result": result_view(attempt)}
     metrics_count("SubmissionsRefused", reason="already_submitted")
     raise errors.conflict("already_submitted", "Bài thi này đã được nộp.")
@@ -102,23 +112,27 @@ def _deadline_passed() -> errors.Conflict:
 def submit(participant_id: str, attempt_id: str, body: dict) -> dict:
     now = runtime.now_ms()
     clean = validate(body, SUBMISSION)
-    attempt = _owned(participant_id, attempt_id)
-    answers, prediction = clean["answers"], clean["prediction"]
-    bad = rules.answer_errors(attempt.questions, answers)
+    number = _own_number(participant_id, attempt_id)
+    mine = attempt_store.of_participant(participant_id)
+    attempt = next((a for a in mine if a.number == number), None)
+    if attempt is None:
+        raise _not_found()
+    prediction = clean["prediction"]
+    bank = round_store.load_bank(attempt.round_id, attempt.bank_version)
+    chosen, bad = rules.choices(attempt.questions, bank, clean["answers"])
     if bad:
         metrics_count("SubmissionsRefused", reason="invalid")
         raise errors.invalid(bad)
     if attempt.is_submitted:
-        return _already(attempt, answers, prediction)
+        return _already(attempt, chosen, prediction)
     round_ = round_or_404(attempt.round_id)
     if now > attempt.accepted_until(round_):
         raise _deadline_passed()
-    key = {q.id: q.answer for q in round_store.load_bank(attempt.round_id, attempt.bank_version)}
-    submitted = attempt.submit(answers, key, prediction, round_, now)
+    submitted = attempt.submit(chosen, bank, prediction, round_, now, mine)
     if not attempt_store.submit(submitted, now):
         latest = attempt_store.get(attempt_id)
         if latest is not None and latest.is_submitted:
-            return _already(latest, answers, prediction)
+            return _already(latest, chosen, prediction)
         raise _deadline_passed()
     metrics_count("SubmissionsAccepted")
     return {"result": result_view(submitted)}

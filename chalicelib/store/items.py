@@ -12,7 +12,8 @@ CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CANCELLED = "TransactionCanceledException"
 
 
-def get_or_none(model: type[M], hash_key: str, range_key: str | None = None, consistent: bool = True) -> M | None:
+def get_or_none(model: type[M], hash_key: str, range_key: str | int | None = None,
+                consistent: bool = True) -> M | None:
     try:
         return model.get(hash_key, range_key, consistent_read=consistent)
     except DoesNotExist:
