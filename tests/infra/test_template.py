@@ -125,6 +125,8 @@ def test_stream_mappings_are_by_reference_with_failure_handling(package):
         assert destination == {"Fn::GetAtt": ["StreamFailureQueue", "Arn"]}, lid
         assert package.resources["StreamFailureQueue"]["Type"] == "AWS::SQS::Queue"
         assert props["FilterCriteria"]["Filters"], lid
+        assert 1 <= props["MaximumBatchingWindowInSeconds"] <= 10, lid      # batches fill under light traffic
+        assert props["BatchSize"] >= 100, lid
 
 
 def _record(event_name: str, status: str | None = None) -> dict:
