@@ -147,7 +147,7 @@ def _count_once(records: list[Accepted]) -> dict[tuple[str, str], standing_store
 
     def write(key: tuple[str, str]) -> bool:
         numbers = frozenset(r.attempt.number for r in by_key[key])
-        return standing_store.write_marker(markers[key], counted(markers[key]), token, numbers, bests[key], now)
+        return standing_store.write_marker(markers[key], counted(markers[key]), token, numbers, bests[key])
 
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:     # one small write per participant, side by side
         if not all(pool.map(write, by_key)):

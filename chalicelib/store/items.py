@@ -1,9 +1,9 @@
 """What every store module does the same way: read an item or None, tell a failed condition from a fault."""
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from pynamodb.exceptions import DoesNotExist, PynamoDBException
+from pynamodb.exceptions import DoesNotExist, PutError, PynamoDBException
 from pynamodb.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -34,3 +34,18 @@ def reason_codes(error: PynamoDBException) -> list[str | None]:
     """Per item of a cancelled transaction: why it failed (ConditionalCheckFailed, TransactionConflict…) or None."""
     reasons = getattr(error, "cancellation_reasons", None) or []
     return [None if reason is None else reason.code for reason in reasons]
+
+
+def save_versioned(item: Any, read_version: int | None) -> bool:
+    """Saves `item` (a model with a numeric `version`) as the next version of what was read (`read_version`, None
+    when there was none); False when another writer changed it first."""
+    model = type(item)
+    item.version = (read_version or 0) + 1
+    condition = model.version.does_not_exist() if read_version is None else model.version == read_version
+    try:
+        item.save(condition=condition)
+    except PutError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True

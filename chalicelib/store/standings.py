@@ -24,7 +24,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.contest.ranking import ScoredAttempt
 from chalicelib.store import connection, tallies
-from chalicelib.store.items import cancelled, condition_failed, get_or_none, reason_codes
+from chalicelib.store.items import cancelled, condition_failed, get_or_none, reason_codes, save_versioned
 from chalicelib.store.models import StandingModel
 
 RECORD_SECONDS = 3 * 24 * 3600      # commit records and markers outlive the stream's 24 hours and a replay
@@ -116,22 +116,12 @@ def resolve(tokens: Iterable[str], now_ms: int) -> dict[str, bool]:
     return {token: states[token] == COMMITTED for token in wanted}
 
 
-def write_marker(marker: Marker, done: frozenset[int], token: str, numbers: frozenset[int], best: Best | None,
-                 now_ms: int) -> bool:
+def write_marker(marker: Marker, done: frozenset[int], token: str, numbers: frozenset[int],
+                 best: Best | None) -> bool:
     """Records `numbers` under `token` (and `done` as counted); False if the item changed since it was read."""
-    version = (marker.version or 0) + 1
-    item = StandingModel(_best_key(marker.round_id, marker.participant_id), "-", version=version,
-                         done=set(done) or None, pend=token, pend_numbers=set(numbers) or None,
-                         data=asdict(best) if best else None)
-    condition = (StandingModel.pk.does_not_exist() if marker.version is None
-                 else StandingModel.version == marker.version)
-    try:
-        item.save(condition=condition)
-    except PutError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+    item = StandingModel(_best_key(marker.round_id, marker.participant_id), "-", done=set(done) or None,
+                         pend=token, pend_numbers=set(numbers) or None, data=asdict(best) if best else None)
+    return save_versioned(item, marker.version)
 
 
 def known_persons(participant_ids: Iterable[str]) -> set[str]:

@@ -11,10 +11,8 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 
-from pynamodb.exceptions import PutError
-
 from chalicelib.contest.ranking import CATEGORIES, ScoredAttempt, live_key
-from chalicelib.store.items import condition_failed
+from chalicelib.store.items import save_versioned
 from chalicelib.store.models import StandingModel
 from chalicelib.store.standings import Best
 
@@ -98,17 +96,8 @@ def place(round_id: str, bests: list[Best]) -> bool:
 
 def _write(shard: _Shard) -> bool:
     entries = [_entry(b) for b in sorted(shard.bests.values(), key=_order)]
-    version = (shard.version or 0) + 1
-    item = StandingModel(_key(shard.round_id, shard.category, shard.shard), "-", version=version, data=entries)
-    condition = (StandingModel.pk.does_not_exist() if shard.version is None
-                 else StandingModel.version == shard.version)
-    try:
-        item.save(condition=condition)
-    except PutError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+    return save_versioned(StandingModel(_key(shard.round_id, shard.category, shard.shard), "-", data=entries),
+                          shard.version)
 
 
 def top(round_id: str, category: str | None, limit: int) -> list[Best]:
