@@ -144,6 +144,23 @@ def test_a_concurrent_delivery_aborts_the_token_before_the_commit(api, played, m
     _assert_matches(api)
 
 
+def test_a_batch_too_big_for_one_commit_is_counted_in_chunks(api, played, monkeypatch):
+    """Every unit on a page of its own and commits of at most 4 items: a batch takes several chunks."""
+    from chalicelib.events import aggregator
+
+    attempts, people = played
+    chunked = []
+    real_chunks = aggregator._chunks
+    monkeypatch.setattr(aggregator, "MAX_ITEMS", 4)
+    monkeypatch.setattr("chalicelib.store.tallies.UNITS_PER_PAGE", 1)
+    monkeypatch.setattr(aggregator, "_chunks", lambda records: chunked.append(real_chunks(records)) or chunked[-1])
+    _deliver(aggregate_attempts, events(attempts, 100))
+    assert len(chunked[0]) > 1 and sum(len(c) for c in chunked[0]) == len(
+        [r for r in attempts if r["dynamodb"]["NewImage"]["status"]["S"] == "submitted"])
+    _deliver(count_registrations, events(people, 100))
+    _assert_matches(api)
+
+
 def test_a_skipped_batch_replayed_after_the_later_ones(api, played):
     """Lambda gave up on a batch and went on; the on-failure replay brings it back later, out of order."""
     attempts, people = played

@@ -114,3 +114,16 @@ def test_public_totals_read_the_same_few_items_whatever_the_units_and_hours(moto
     assert sum(h["submissions"] for h in admin["submissions_per_hour"]) == 72 * tallies.COUNTER_SLOTS
     assert len(admin["submissions_per_unit"]) == 40
     assert all(u["submissions"] == 3 * tallies.COUNTER_SLOTS for u in admin["submissions_per_unit"])
+
+
+def test_counters_add_up_whatever_the_pages_were_when_written(moto_tables):
+    """Units added during a round change how many pages their counters take: every page still counts."""
+    for pages in (1, 3, 7):
+        tally = tallies.Tally()
+        for u in range(10):
+            tally.add("dot-1", f"u{u}", submissions=1, participants=u % 2)
+        for item, actions in tallies.page_writes(tally, pages, 0):
+            item.update(actions=actions)
+    counted, _ = tallies.counters("dot-1")
+    assert {u: (c["submissions"], c["participants"]) for u, c in counted.items()} == {
+        f"u{u}": (3, 3 * (u % 2)) for u in range(10)}
