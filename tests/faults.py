@@ -3,6 +3,7 @@
 reasons=[None, "TransactionConflict"])` makes the next matching call fail as DynamoDB would say it."""
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,10 +72,14 @@ def observed_calls() -> Iterator[Calls]:
     calls = Calls()
     real = BaseClient._make_api_call
 
+    lock = threading.Lock()
+
     def observed(client, operation_name, api_params):
         service = client.meta.service_model.service_name
-        calls.seen.append((service, operation_name))
-        calls.items.append(0)
+        with lock:                                  # calls may come from several threads
+            calls.seen.append((service, operation_name))
+            calls.items.append(0)
+            index = len(calls.items) - 1
         for fault in calls.faults:
             if fault.matches(service, operation_name):
                 raise fault.error(operation_name)
@@ -88,7 +93,7 @@ def observed_calls() -> Iterator[Calls]:
             raise
         for after in calls.after:
             after(service, operation_name, api_params, answer, None)
-        calls.items[-1] = len(answer.get("Items", []))
+        calls.items[index] = len(answer.get("Items", []))
         return answer
 
     BaseClient._make_api_call = observed
