@@ -156,8 +156,9 @@ def accepted_in_round(round_id: str, segment: int | None = None, segments: int |
     """Every accepted attempt of a round, from the sparse index that holds only accepted ones; with `segments`,
     only segment `segment` of a parallel Scan of it (a participant's attempts share an index key, so they all
     fall in one segment)."""
-    for item in AttemptModel.by_round_shard.scan(AttemptModel.round_id == round_id, segment=segment,
-                                                 total_segments=segments, page_size=PAGE_SIZE):
+    in_round = AttemptModel.round_shard.startswith(f"{round_id}#")      # the index key: any projection has it
+    for item in AttemptModel.by_round_shard.scan(in_round, segment=segment, total_segments=segments,
+                                                 page_size=PAGE_SIZE):
         yield _to_attempt(item)
 
 
