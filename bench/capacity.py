@@ -6,7 +6,8 @@ indexes apart, where they are right: single-item writes and reads. Where DynamoD
 little, the units come from DynamoDB's published rules, applied to the items as they were before and after the
 call (read back from the table): a successful transaction (DynamoDB Local reports 2 units a table however many
 items it writes) costs 2 units per KB of each item, the larger of before and after, and each index entry it
-puts or deletes counts 2 units per KB too (as DynamoDB Local counts index writes in a transaction); a failed
+puts or deletes counts 2 units per KB too (as DynamoDB Local counts index writes in a transaction); a key a
+BatchGetItem does not find and a Query that finds nothing cost the minimum read (DynamoDB Local: 0); a failed
 conditional write costs the larger of the item sent and the item stored, in KB, at least 1; a cancelled
 transaction 2 units per KB of every item it names. Each write is also counted against the partition key it
 lands on, in its table and in every index whose entry it changes, for the busiest key's share."""
@@ -104,6 +105,7 @@ class Meter:
         self.counting_keys = False
         self._schemas: dict[str, Table] = {}
         self._local = threading.local()
+        self._lock = threading.Lock()
         self._before_items: dict[int, list] = {}
 
     # --- the observer's hooks
@@ -119,11 +121,22 @@ class Meter:
     def after(self, service: str, operation: str, params: dict, answer: dict | None, error) -> None:
         if service != "dynamodb" or self._inside() or operation not in WRITES + READS:
             return
+        changes = []
+        if answer is not None and operation in WRITES:        # read back outside the lock: calls run in threads
+            changes = [(table, key, old, self._read(table, key))
+                       for table, key, old in self._before_items.get(id(params), [])]
+        with self._lock:
+            self._account(operation, params, answer, error, changes)
+
+    def _account(self, operation: str, params: dict, answer: dict | None, error, changes: list) -> None:
         usage = self.usage[self.phase]
         usage.calls[operation] += 1
         stored = self._before_items.pop(id(params), [])
+        if answer is not None and operation in READS:
+            self._add(usage, answer.get("ConsumedCapacity"), False)
+            self._add_unreported_reads(usage, operation, params, answer)
+            return
         if answer is not None:
-            changes = [(table, key, old, self._read(table, key)) for table, key, old in stored]
             if operation == "TransactWriteItems":
                 self._add_by_rules(usage, changes, factor=2)
             else:
@@ -213,16 +226,33 @@ class Meter:
             for index, figures in entry.get("GlobalSecondaryIndexes", {}).items():
                 bucket[f"{logical}/{index}"] += figures["CapacityUnits"]
 
+    def _add_unreported_reads(self, usage: Usage, operation: str, params: dict, answer: dict) -> None:
+        """DynamoDB bills a key a BatchGetItem does not find, and a Query or Scan that finds nothing, the minimum
+        (1 unit strongly consistent, 0.5 eventually); DynamoDB Local bills them nothing."""
+        if operation == "BatchGetItem":
+            for table, request in params["RequestItems"].items():
+                found = len(answer.get("Responses", {}).get(table, []))
+                missing = len(request["Keys"]) - found - len(answer.get("UnprocessedKeys", {}).get(table, {})
+                                                             .get("Keys", []))
+                usage.read[self._logical(table)] += missing * (1 if request.get("ConsistentRead") else 0.5)
+        elif operation in ("Query", "Scan") and not answer.get("Count"):
+            consumed = answer.get("ConsumedCapacity") or {}
+            if not consumed.get("CapacityUnits"):
+                name = self._logical(params["TableName"])
+                if params.get("IndexName"):
+                    name += f"/{params['IndexName']}"
+                usage.read[name] += 1 if params.get("ConsistentRead") else 0.5
+
     def _logical(self, table: str) -> str:
         return table[len(self.prefix):] if table.startswith(self.prefix) else table
 
-    def busiest_shares(self) -> dict[str, tuple[float, int, int]]:
-        """Table or index → (busiest key's share of its writes, its writes, all writes)."""
+    def busiest_shares(self) -> dict[str, tuple[float, int, int, str]]:
+        """Table or index → (busiest key's share of its writes, its writes, all writes, the key)."""
         shares = {}
         for name, counts in sorted(self.keys.items()):
+            key, top = counts.most_common(1)[0]
             total = sum(counts.values())
-            top = max(counts.values())
-            shares[name] = (top / total, top, total)
+            shares[name] = (top / total, top, total, key)
         return shares
 
 

@@ -113,7 +113,7 @@ def report(participants: int, attempts_each: int) -> dict:
           + ", ".join(f"{p} {usage[p].reads() / accepted:.2f}" for p in phases)
           + f"; the page's GET /api/me before each start {usage['me'].reads() / accepted:.2f}")
     print("  busiest partition key's share of writes in the burst (target <= 1 %): " + ", ".join(
-        f"{name} {share:.2%} ({top}/{total})" for name, (share, top, total) in figures["shares"].items()))
+        f"{name} {share:.2%} ({top}/{total}, {key})" for name, (share, top, total, key) in figures["shares"].items()))
     print(f"  largest submitted attempt item: {figures['item_bytes']} bytes; "
           f"start {percentiles(figures['latency']['start'])}; submit {percentiles(figures['latency']['submit'])}")
     return {"writes": writes, "reads": reads, "shares": figures["shares"], "item_bytes": figures["item_bytes"]}
