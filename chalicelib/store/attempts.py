@@ -16,7 +16,7 @@ from chalicelib.store.models import AttemptModel
 
 # Accepted attempts of a round are spread over this many index partitions by participant, so that a
 # participant's attempts meet in one shard and no key takes more than a small share of a burst's writes.
-ROUND_SHARDS = 1024
+ROUND_SHARDS = 4096
 # Finalization reads them in pages of this many items, so its memory does not grow with the attempts.
 PAGE_SIZE = 200
 # One character per option position: up to 36 options (the contract allows 2 to 6).
