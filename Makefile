@@ -59,6 +59,7 @@ package: $(VENV)/.installed
 	$(PY) infra/build_template.py --stage $(STAGE) --out build/merge-template.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-ap-southeast-1} $(VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template build/merge-template.json build/package
+	$(PY) infra/bundle.py build/package/deployment.zip
 	$(VENV)/bin/cfn-lint build/package/sam.json
 
 clean-local:

@@ -1,9 +1,9 @@
 """`make bench`: every benchmark, one after another, each printing its figures; the cost model last, from the
 figures the others measured in the same run."""
-from bench import aggregator, cost, finalization, finalize_scale, requests, write_path
+from bench import aggregator, cold_start, cost, finalization, finalize_scale, requests, write_path
 
 if __name__ == "__main__":
-    for benchmark in (write_path, aggregator):
+    for benchmark in (write_path, aggregator, cold_start):
         benchmark.main()
         print()
     finalized = finalization.main()

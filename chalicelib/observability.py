@@ -2,8 +2,14 @@
 METRICS is the one list of metric names the code emits; the dashboard and its test read it."""
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Tracer
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 NAMESPACE = "Cuocthi"
 
@@ -23,10 +29,31 @@ METRICS: dict[str, str] = {
     "SmsFailed": MetricUnit.Count.value,
     "SmsRefused": MetricUnit.Count.value,                # dimension: reason
     "LoginsThrottled": MetricUnit.Count.value,
+    "Retries": MetricUnit.Count.value,                   # a transient fault tried again; dimension: path
+    "BusyAnswers": MetricUnit.Count.value,               # 503 busy: the retries were spent; an alarm. Dimension: path
 }
 
 logger = Logger(service="cuocthi")
-tracer = Tracer(service="cuocthi")  # X-Ray; disabled outside Lambda (no daemon there)
+
+
+class _NoTracer:
+    """Stands in for Powertools' Tracer where nothing traces: the X-Ray SDK is never imported there."""
+
+    def capture_method(self, method: F) -> F:
+        return method
+
+
+def _tracer() -> Any:
+    """Powertools' Tracer (X-Ray) in a function with active tracing, where Lambda sets the X-Ray daemon's address;
+    elsewhere (the local stack, tests, tracing off) a stand-in, so that importing the app skips the SDK."""
+    if not os.environ.get("AWS_XRAY_DAEMON_ADDRESS") or os.environ.get("POWERTOOLS_TRACE_DISABLED") == "true":
+        return _NoTracer()
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service="cuocthi")
+
+
+tracer = _tracer()
 
 
 def metric(name: str, value: float = 1, **dimensions: str) -> None:

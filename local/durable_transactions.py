@@ -24,15 +24,20 @@ def ensure_table(client) -> None:
     client.get_waiter("table_exists").wait(TableName=FLUSH_TABLE)
 
 
+_ENDPOINTS: set[str] = set()
+
+
 def install(endpoint: str) -> None:
-    """Every botocore client of this process that talks to DynamoDB Local at `endpoint` flushes its transactions."""
+    """Every botocore client of this process that talks to DynamoDB Local at `endpoint` flushes its transactions
+    (each endpoint installed, if a process starts DynamoDB Local more than once)."""
+    _ENDPOINTS.add(endpoint.rstrip("/"))
     real = BaseClient._make_api_call
     if getattr(real, "flushes_transactions", False):
         return
 
     def call(client, operation_name, api_params):
         answer = real(client, operation_name, api_params)
-        if operation_name == "TransactWriteItems" and client.meta.endpoint_url.rstrip("/") == endpoint.rstrip("/"):
+        if operation_name == "TransactWriteItems" and client.meta.endpoint_url.rstrip("/") in _ENDPOINTS:
             real(client, "PutItem", {"TableName": FLUSH_TABLE, "Item": _ITEM})
         return answer
 

@@ -51,6 +51,15 @@ def add_missing_indexes(client, name: str, props: dict[str, Any]) -> list[str]:
     return added
 
 
+def _same_keys(client, name: str, props: dict[str, Any]) -> None:
+    """Data of an older version whose table keys changed cannot be upgraded in place: say so and stop."""
+    keys = client.describe_table(TableName=name)["Table"]["KeySchema"]
+    if keys != props["KeySchema"]:
+        raise SystemExit(f"{name} is keyed {[k['AttributeName'] for k in keys]} in the stored data, "
+                         f"{[k['AttributeName'] for k in props['KeySchema']]} in this version: move .local/ "
+                         f"away (or delete it) to start the local stack afresh")
+
+
 def create_tables(client, prefix: str, path: Path = TABLES_FILE) -> list[str]:
     """Creates each missing table (and its TTL setting) named `prefix + logical name`, and the indexes an
     existing one lacks; returns the names of the tables created."""
@@ -59,6 +68,7 @@ def create_tables(client, prefix: str, path: Path = TABLES_FILE) -> list[str]:
     for logical, props in table_definitions(path).items():
         name = prefix + logical
         if name in existing:
+            _same_keys(client, name, props)
             add_missing_indexes(client, name, props)
             continue
         client.create_table(**create_table_request(name, props))

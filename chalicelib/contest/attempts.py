@@ -1,5 +1,9 @@
 """Attempts: drawing the questions, the time an attempt may still be submitted in, checking a submission and
-scoring it; the participant's entry in a round that guards starting one. Randomness and time are passed in."""
+scoring it, and what accepting it changes in its participant's standing. Randomness and time are passed in.
+
+An attempt refers to its bank version by position: each drawn question is the index of a question in the bank
+version and the order of its options as bank positions; the answers are the chosen bank positions. The ids of
+the contract are the bank's, mapped here from positions and back."""
 from __future__ import annotations
 
 import random
@@ -8,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from chalicelib.contest.names import mask_name
 from chalicelib.contest.participants import Participant
-from chalicelib.contest.ranking import ScoredAttempt
+from chalicelib.contest.ranking import ScoredAttempt, live_key
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.signals import attempt_flags
 
@@ -20,48 +24,86 @@ class BankQuestion:
     options: tuple[tuple[str, str], ...]   # (option id, text) in the bank's order
     answer: str                             # the correct option id; never leaves the server
 
+    def position(self, option_id: object) -> int | None:
+        """Where the option with this id stands in the bank's order, or None."""
+        return next((i for i, (oid, _) in enumerate(self.options) if oid == option_id), None)
+
 
 @dataclass(frozen=True)
 class DrawnQuestion:
-    id: str
-    option_ids: tuple[str, ...]             # the order this attempt shows them in
+    index: int                  # the question's position in its bank version
+    order: tuple[int, ...]      # its options' bank positions, in the order this attempt shows them
 
 
 def draw(bank: Sequence[BankQuestion], count: int, rng: random.Random) -> list[DrawnQuestion]:
     """`count` distinct questions at random (all of them if the bank is smaller), each with shuffled options."""
-    chosen = rng.sample(list(bank), min(count, len(bank)))
     drawn = []
-    for question in chosen:
-        option_ids = [option_id for option_id, _ in question.options]
-        rng.shuffle(option_ids)
-        drawn.append(DrawnQuestion(question.id, tuple(option_ids)))
+    for index in rng.sample(range(len(bank)), min(count, len(bank))):
+        order = list(range(len(bank[index].options)))
+        rng.shuffle(order)
+        drawn.append(DrawnQuestion(index, tuple(order)))
     return drawn
 
 
-def answer_errors(drawn: Sequence[DrawnQuestion], answers: Mapping[str, object]) -> dict[str, str]:
-    """Field errors for answers naming questions or options outside this attempt."""
-    options_of = {q.id: set(q.option_ids) for q in drawn}
+def choices(drawn: Sequence[DrawnQuestion], bank: Sequence[BankQuestion],
+            answers: Mapping[str, object]) -> tuple[tuple[int | None, ...], dict[str, str]]:
+    """The chosen option of each drawn question (its bank position, None when unanswered) from answers given by
+    question and option id; and field errors for answers naming questions or options outside this attempt."""
+    slot = {bank[q.index].id: i for i, q in enumerate(drawn)}
+    chosen: list[int | None] = [None] * len(drawn)
     errors = {}
     for question_id, option_id in answers.items():
         field = f"answers.{question_id}"[:120]
-        if question_id not in options_of:
+        if question_id not in slot:
             errors[field] = "Câu hỏi không thuộc lượt thi này."
-        elif not isinstance(option_id, str) or option_id not in options_of[question_id]:
+            continue
+        position = bank[drawn[slot[question_id]].index].position(option_id)
+        if not isinstance(option_id, str) or position is None:
             errors[field] = "Phương án không thuộc câu hỏi này."
-    return errors
+        else:
+            chosen[slot[question_id]] = position
+    return tuple(chosen), errors
 
 
-def score(drawn: Sequence[DrawnQuestion], answers: Mapping[str, str], key: Mapping[str, str]) -> int:
+def score(drawn: Sequence[DrawnQuestion], chosen: Sequence[int | None], bank: Sequence[BankQuestion]) -> int:
     """Number of questions answered with the correct option; unanswered counts as wrong."""
-    return sum(1 for q in drawn if answers.get(q.id) is not None and answers.get(q.id) == key.get(q.id))
+    return sum(1 for q, c in zip(drawn, chosen, strict=True)
+               if c is not None and c == bank[q.index].position(bank[q.index].answer))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What accepting an attempt changes in its participant's standing, known exactly when it is accepted: every
+    earlier attempt of the round is over by then (one at a time), and no later one exists yet."""
+
+    first: bool                 # the participant's first accepted attempt in the round
+    best: bool                  # it is the participant's live best in the round now
+    gain: int                   # how much the participant's best `correct` in the round rose
+    contest_first: str | None   # "yes": the first accepted attempt in the contest; "maybe": first unless an
+                                # attempt in progress in another round was accepted first; None: not the first
+
+
+def attempt_id(participant_id: str, number: int) -> str:
+    """The id of a participant's `number`-th attempt (counted over every round)."""
+    return f"{participant_id}.{number}"
+
+
+def split_attempt_id(value: object) -> tuple[str, int] | None:
+    """(participant id, number) of an attempt id, or None for anything no attempt can have."""
+    if not isinstance(value, str) or "." not in value:
+        return None
+    participant_id, number = value.rsplit(".", 1)
+    if not participant_id or not number.isascii() or not number.isdigit() or len(number) > 9:
+        return None
+    return participant_id, int(number)
 
 
 @dataclass(frozen=True)
 class Attempt:
     """One attempt of a participant in a round: drawn at the start, scored once at the submission."""
 
-    id: str
     participant_id: str
+    number: int                     # the participant's n-th attempt, over every round
     round_id: str
     unit_id: str
     category: str
@@ -73,7 +115,7 @@ class Attempt:
     questions: tuple[DrawnQuestion, ...]
     total: int
     status: str = "in_progress"     # in_progress | submitted
-    answers: dict[str, str] | None = None
+    answers: tuple[int | None, ...] | None = None   # the chosen bank positions, one per question
     correct: int | None = None
     prediction: int | None = None
     duration_ms: int | None = None
@@ -83,6 +125,11 @@ class Attempt:
     flags: tuple[str, ...] = ()     # signals computed at submission (contest/signals.py)
     device_hash: str | None = None  # keyed hashes of the device id and the client address at the start
     address_hash: str | None = None
+    progress: Progress | None = None
+
+    @property
+    def id(self) -> str:
+        return attempt_id(self.participant_id, self.number)
 
     @property
     def is_submitted(self) -> bool:
@@ -103,19 +150,20 @@ class Attempt:
             return "submitted"
         return "in_progress" if now <= self.accepted_until(round_) else "expired"
 
-    def same_submission(self, answers: Mapping[str, str], prediction: int) -> bool:
+    def same_submission(self, chosen: Sequence[int | None], prediction: int) -> bool:
         """A repeated identical submission (a network retry) gets the stored result."""
-        return self.answers == dict(answers) and self.prediction == prediction
+        return self.answers == tuple(chosen) and self.prediction == prediction
 
-    def submit(self, answers: Mapping[str, str], key: Mapping[str, str], prediction: int, round_: Round,
-               received_at: int, min_seconds_per_question: int = 0) -> Attempt:
-        """The attempt as submitted at `received_at`: scored against the answer `key`, with its signals."""
+    def submit(self, chosen: Sequence[int | None], bank: Sequence[BankQuestion], prediction: int, round_: Round,
+               received_at: int, others: Iterable[Attempt], min_seconds_per_question: int = 0) -> Attempt:
+        """The attempt as submitted at `received_at`, scored against the bank, with its signals and what it
+        changes for its participant given the participant's `others` attempts (every round)."""
         duration = round_.duration_ms(self.started_at, received_at)
-        answered = sum(1 for q in self.questions if answers.get(q.id) is not None)
-        return replace(self, status="submitted", answers=dict(sorted(answers.items())),
-                       correct=score(self.questions, answers, key), prediction=prediction, duration_ms=duration,
-                       submitted_at=received_at,
+        answered = sum(1 for c in chosen if c is not None)
+        done = replace(self, status="submitted", answers=tuple(chosen), correct=score(self.questions, chosen, bank),
+                       prediction=prediction, duration_ms=duration, submitted_at=received_at,
                        flags=tuple(attempt_flags(self.total, answered, duration, min_seconds_per_question)))
+        return replace(done, progress=_progress(done, [a for a in others if a.number != self.number], received_at))
 
     def scored(self) -> ScoredAttempt:
         """The submitted attempt as the ranking sees it."""
@@ -127,13 +175,29 @@ class Attempt:
                              prediction=self.prediction or 0)
 
 
-def begin(attempt_id: str, participant: Participant, round_: Round, drawn: Sequence[DrawnQuestion],
+def _progress(done: Attempt, others: list[Attempt], now: int) -> Progress:
+    prior = best_attempt((a for a in others if a.round_id == done.round_id), live_key)
+    if prior is not None:
+        best = live_key(done.scored()) < live_key(prior.scored())
+        gain = max(0, (done.correct or 0) - (prior.correct or 0)) if best else 0
+        return Progress(first=False, best=best, gain=gain, contest_first=None)
+    elsewhere = [a for a in others if a.round_id != done.round_id]
+    if any(a.is_submitted for a in elsewhere):
+        contest_first = None
+    elif any(a.accept_until >= now for a in elsewhere):
+        contest_first = "maybe"
+    else:
+        contest_first = "yes"
+    return Progress(first=True, best=True, gain=done.correct or 0, contest_first=contest_first)
+
+
+def begin(participant: Participant, number: int, round_: Round, drawn: Sequence[DrawnQuestion],
           now: int, device_hash: str | None = None, address_hash: str | None = None) -> Attempt:
-    """A new attempt of `participant` in `round_`, started at `now` with the questions drawn for it, from the
-    device and address these keyed hashes stand for."""
+    """The participant's `number`-th attempt, in `round_`, started at `now` with the questions drawn for it, from
+    the device and address these keyed hashes stand for."""
     if round_.bank_version is None:
         raise ValueError(f"round {round_.id} has no question bank")
-    return Attempt(id=attempt_id, participant_id=participant.id, round_id=round_.id, unit_id=participant.unit_id,
+    return Attempt(participant_id=participant.id, number=number, round_id=round_.id, unit_id=participant.unit_id,
                    category=participant.category, display_name=mask_name(participant.full_name), started_at=now,
                    deadline=round_.attempt_deadline(now), accept_until=round_.accept_until(now),
                    bank_version=round_.bank_version, questions=tuple(drawn), total=len(drawn),
@@ -147,17 +211,18 @@ def best_attempt(attempts: Iterable[Attempt], key: Callable[[ScoredAttempt], tup
 
 @dataclass(frozen=True)
 class Entry:
-    """A participant's state in a round: attempts used and the attempt in progress, if any."""
+    """A participant's attempts in one round, as a start sees them."""
 
-    attempts_used: int = 0
-    in_progress: str | None = None
-    in_progress_until: int | None = None
+    attempts: tuple[Attempt, ...]
 
-    def in_progress_at(self, now: int) -> str | None:
-        """The attempt the entry still holds open at `now`, if any."""
-        if self.in_progress and self.in_progress_until is not None and self.in_progress_until >= now:
-            return self.in_progress
-        return None
+    def in_progress(self, round_: Round, now: int) -> Attempt | None:
+        """The attempt still open at `now`, if any (there is at most one)."""
+        return next((a for a in self.attempts if a.status_at(round_, now) == "in_progress"), None)
 
     def limit_reached(self, max_attempts: int | None) -> bool:
-        return max_attempts is not None and self.attempts_used >= max_attempts
+        return max_attempts is not None and len(self.attempts) >= max_attempts
+
+
+def next_number(attempts: Iterable[Attempt]) -> int:
+    """The number of a participant's next attempt, given all of theirs."""
+    return max((a.number for a in attempts), default=0) + 1

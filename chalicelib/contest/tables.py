@@ -9,11 +9,8 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import BinaryIO, TextIO
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,6 +103,8 @@ def _guess_delimiter(text: str) -> str:
 
 
 def _xlsx_cells(body: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook  # imported by the functions that read or write workbooks only
+
     # A malformed upload can fail anywhere inside openpyxl (zip, XML, styles) with many exception types;
     # all of them mean the same thing to the organizer, so they are caught broadly here and only here.
     try:
@@ -201,6 +200,8 @@ def write_xlsx(sheet_title: str, header: list[str], rows: Iterable[Sequence]) ->
 
 def write_xlsx_to(target: str | BinaryIO, sheet_title: str, header: list[str], rows: Iterable[Sequence]) -> None:
     """Streams a workbook to a path or binary file (openpyxl's write-only mode keeps memory flat)."""
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
     sheet.append([_xlsx_cell(sheet, value) for value in header])
@@ -214,12 +215,22 @@ def _sheet_title(title: str) -> str:
     return cleaned or "Sheet1"
 
 
+@lru_cache(maxsize=1)
+def _text_cell():
+    """openpyxl's write-only cell and the characters XML cannot hold, imported once a workbook is written."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return WriteOnlyCell, ILLEGAL_CHARACTERS_RE
+
+
 def _xlsx_cell(sheet, value: object) -> object:
     """Text always stays text (never a formula); times with a zone become ISO text (Excel has no zones)."""
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.isoformat()
     if not isinstance(value, str):
         return value
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    write_only_cell, illegal_characters = _text_cell()
+    cell = write_only_cell(sheet, value=illegal_characters.sub("", value))
     cell.data_type = "s"
     return cell

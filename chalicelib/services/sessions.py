@@ -41,9 +41,10 @@ def end_sessions(participant_id: str, password_hash: str | None = None, verified
             break
     else:
         raise errors.Busy()
-    # After the version moved: a start from now on fails its check of the version (store/attempts.start);
-    # one written before is in the entries read here, consistently.
-    for entry in attempt_store.entries_of(participant_id):
-        if entry.in_progress:
-            attempt_store.move_version(entry.in_progress, moved.token_version)
+    # After the version moved: a start written before is in the attempts read here, consistently; one written
+    # after reads the participant again and moves its own copy (services/attempts.start).
+    now = runtime.now_ms()
+    for attempt in attempt_store.of_participant(participant_id):
+        if not attempt.is_submitted and now <= attempt.accept_until:
+            attempt_store.move_version(attempt, moved.token_version)
     return moved

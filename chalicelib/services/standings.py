@@ -15,6 +15,7 @@ from chalicelib.services.lookups import round_or_404
 from chalicelib.store import participants as participant_store
 from chalicelib.store import rounds as round_store
 from chalicelib.store import standings as standing_store
+from chalicelib.store import tallies, tops
 from chalicelib.store import units as unit_store
 from chalicelib.store.cache import TimedCache
 
@@ -63,7 +64,7 @@ def _leaderboard(round_: Round, category: str | None, limit: int) -> dict:
         return {"round_id": round_id, "final": True, "as_of": iso(now),
                 "prediction_truth": round_.prediction_truth, "entries": entries, "scores_hidden": False}
     excluded = participant_store.disqualified_ids()      # hidden from the live lists (RULES.md, Fairness)
-    top = [best for best in standing_store.top(round_id, category, limit + len(excluded))
+    top = [best for best in tops.top(round_id, category, limit + len(excluded))
            if best.attempt.participant_id not in excluded][:limit]
     entries = [_standing(i + 1, asdict(best.attempt), best.display_name, unit_names, False)
                for i, best in enumerate(top)]
@@ -86,7 +87,7 @@ def _unit_table(round_: Round) -> dict:
         entries = standing_store.load_final(round_id, "units") or []
         return {"round_id": round_id, "final": True, "as_of": iso(runtime.now_ms()),
                 "entries": entries}
-    counters, as_of = standing_store.counters(round_id)
+    counters, as_of = tallies.counters(round_id)
     own = {key: UnitTally(**{name: values[name] for name in _TALLY_FIELDS}) for key, values in counters.items()}
     tree = UnitTree(unit_store.list_units())
     table = unit_standings(tree, roll_up(tree, own), contest_service.settings().targets)
@@ -100,11 +101,11 @@ def stats(per_unit: bool = False) -> dict:
 
 
 def _stats(per_unit: bool) -> dict:
-    contest, as_of = standing_store.counters(standing_store.CONTEST)
-    totals = contest.get(standing_store.CONTEST, {})
+    contest, as_of = tallies.counters(tallies.CONTEST)
+    totals = contest.get(tallies.CONTEST, {})
     rounds = round_store.list_rounds()
     def round_totals(round_id: str) -> dict:
-        counted = contest.get(standing_store.round_key(round_id), {})
+        counted = contest.get(tallies.round_key(round_id), {})
         return {name: counted.get(name, 0) for name in ("participants", "submissions")}
 
     body = {"registered": totals.get("registered", 0), "participants": totals.get("participants", 0),
@@ -112,12 +113,12 @@ def _stats(per_unit: bool) -> dict:
             "rounds": [{"round_id": round_.id, **round_totals(round_.id)} for round_ in rounds],
             "as_of": iso(as_of or runtime.now_ms())}
     if per_unit:
-        hours, _ = standing_store.counters(standing_store.HOURS)
+        hours, _ = tallies.counters(tallies.HOURS)
         body["submissions_per_hour"] = [{"hour": f"{hour}:00:00Z", "submissions": values["submissions"]}
                                         for hour, values in sorted(hours.items())]
         units: dict[str, int] = {}
         for round_ in rounds:
-            for unit_id, values in standing_store.counters(round_.id)[0].items():
+            for unit_id, values in tallies.counters(round_.id)[0].items():
                 units[unit_id] = units.get(unit_id, 0) + values["submissions"]
         body["submissions_per_unit"] = [{"unit_id": unit_id, "submissions": count}
                                         for unit_id, count in sorted(units.items())]

@@ -55,13 +55,12 @@ def attempt_summary(attempt: Attempt, round_: Round, now: int) -> dict:
 
 
 def attempt_view(attempt: Attempt, bank: tuple[BankQuestion, ...], round_: Round, now: int) -> dict:
-    """The attempt as its owner sees it: questions and options in the drawn order, never the answer."""
-    by_id = {q.id: q for q in bank}
+    """The attempt as its owner sees it: the bank's question and option ids in the drawn order, never the answer."""
     questions = []
     for drawn in attempt.questions:
-        question = by_id[drawn.id]
-        texts = dict(question.options)
+        question = bank[drawn.index]
         questions.append({"id": question.id, "text": question.text,
-                          "options": [{"id": oid, "text": texts[oid]} for oid in drawn.option_ids]})
+                          "options": [{"id": question.options[p][0], "text": question.options[p][1]}
+                                      for p in drawn.order]})
     return {**attempt_summary(attempt, round_, now), "round_id": attempt.round_id, "questions": questions,
             "prediction_question": round_.prediction_question}

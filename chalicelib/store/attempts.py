@@ -1,64 +1,103 @@
-"""Attempts (the source of truth) and the per-participant-per-round entry that guards starting them.
-Items are mapped to the domain's `Attempt` and `Entry` here, and nowhere else."""
+"""Attempts, the source of truth: a participant's attempts under their id, numbered over every round, so that one
+strongly consistent Query is all a start, a submission or GET /api/me needs, and a start is one conditional Put
+of the next number (two starts racing for it cannot both win). Items are mapped to the domain's `Attempt` here,
+and nowhere else, in their compact form (see AttemptModel); the accepted-attempts index to finalization's
+`Accepted`, without a model object."""
 from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import PutError, UpdateError
 
-from chalicelib.contest.attempts import Attempt, DrawnQuestion, Entry
+from chalicelib.contest.attempts import Attempt, DrawnQuestion, Progress, split_attempt_id
 from chalicelib.contest.finals import Accepted
 from chalicelib.contest.ids import plausible
 from chalicelib.store import connection
-from chalicelib.store.items import cancelled, condition_failed, get_or_none, reason_codes
-from chalicelib.store.models import AttemptModel, DrawnQuestionMap, EntryModel, ParticipantModel
-from chalicelib.store.participants import version_is
+from chalicelib.store.items import condition_failed, get_or_none
+from chalicelib.store.models import AttemptModel
 
-# Accepted attempts of a round are spread over this many index partitions by participant (a participant's
-# attempts share one), so no key is hot: 2,000 submissions by 500 people put under 1 % of them on any one key.
-ROUND_SHARDS = 1024
+# Accepted attempts of a round are spread over this many index partitions by participant, so that a
+# participant's attempts meet in one shard and no key takes more than a small share of a burst's writes.
+ROUND_SHARDS = 4096
 ACCEPTED_INDEX = "by_round_shard"
+# One character per option position: up to 36 options (the contract allows 2 to 6).
+_POSITIONS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_UNANSWERED = "-"
 
 
-class StartRefused(Exception):
-    """The entry's condition failed: an attempt is in progress, or the limit is reached."""
-
-
-class SessionEnded(Exception):
-    """The participant's token version moved on (a reset, a change, a logout) before the start was written."""
+class NumberTaken(Exception):
+    """Another start took this attempt number first."""
 
 
 def _number(value) -> int | None:
     return None if value is None else int(value)
 
 
+def _questions(text: str) -> tuple[DrawnQuestion, ...]:
+    drawn = []
+    for part in text.split(",") if text else ():
+        index, order = part.split(":")
+        drawn.append(DrawnQuestion(int(index), tuple(_POSITIONS.index(c) for c in order)))
+    return tuple(drawn)
+
+
+def _questions_text(drawn: tuple[DrawnQuestion, ...]) -> str:
+    return ",".join(f"{q.index}:{''.join(_POSITIONS[p] for p in q.order)}" for q in drawn)
+
+
+def _answers(text: str | None) -> tuple[int | None, ...] | None:
+    return None if text is None else tuple(None if c == _UNANSWERED else _POSITIONS.index(c) for c in text)
+
+
+def _answers_text(chosen: tuple[int | None, ...]) -> str:
+    return "".join(_UNANSWERED if c is None else _POSITIONS[c] for c in chosen)
+
+
+def _progress(item: AttemptModel) -> Progress | None:
+    if item.first is None:
+        return None
+    return Progress(first=bool(item.first), best=bool(item.best), gain=int(item.gain or 0),
+                    contest_first=item.contest_first)
+
+
 def _to_attempt(item: AttemptModel) -> Attempt:
     return Attempt(
-        id=item.attempt_id, participant_id=item.participant_id, round_id=item.round_id, unit_id=item.unit_id,
+        participant_id=item.participant_id, number=int(item.number), round_id=item.round_id, unit_id=item.unit_id,
         category=item.category, display_name=item.display_name, started_at=int(item.started_at),
         deadline=int(item.deadline), accept_until=int(item.accept_until), bank_version=item.bank_version,
-        questions=tuple(DrawnQuestion(q.id, tuple(str(o) for o in q.option_ids)) for q in item.questions or ()),
-        total=int(item.total), status=item.status, answers=item.answers, correct=_number(item.correct),
-        prediction=_number(item.prediction), duration_ms=_number(item.duration_ms),
-        submitted_at=_number(item.submitted_at), token_version=int(item.token_version or 0),
-        flags=tuple(str(flag) for flag in item.flags or ()), device_hash=item.device_hash,
-        address_hash=item.address_hash)
+        questions=_questions(item.questions), total=int(item.total), status=item.status,
+        answers=_answers(item.answers), correct=_number(item.correct), prediction=_number(item.prediction),
+        duration_ms=_number(item.duration_ms), submitted_at=_number(item.submitted_at), progress=_progress(item),
+        token_version=int(item.token_version or 0), flags=tuple(str(flag) for flag in item.flags or ()),
+        device_hash=item.device_hash, address_hash=item.address_hash)
+
+
+def _result_fields(attempt: Attempt) -> dict:
+    """What a submission adds to the item: the result, the sparse index key, and its effect on the standings."""
+    progress = attempt.progress
+    fields = {"status": "submitted", "answers": _answers_text(attempt.answers or ()), "correct": attempt.correct,
+              "prediction": attempt.prediction, "duration_ms": attempt.duration_ms,
+              "submitted_at": attempt.submitted_at,
+              "round_shard": round_shard(attempt.round_id, attempt.participant_id),
+              "flags": list(attempt.flags) or None}
+    if progress is not None:
+        fields.update(first=progress.first, best=progress.best, gain=progress.gain,
+                      contest_first=progress.contest_first)
+    return fields
 
 
 def _to_item(attempt: Attempt) -> AttemptModel:
     item = AttemptModel(
-        attempt.id, participant_id=attempt.participant_id, round_id=attempt.round_id, unit_id=attempt.unit_id,
-        category=attempt.category, display_name=attempt.display_name, started_at=attempt.started_at,
-        deadline=attempt.deadline, accept_until=attempt.accept_until, bank_version=attempt.bank_version,
-        questions=[DrawnQuestionMap(id=q.id, option_ids=list(q.option_ids)) for q in attempt.questions],
-        total=attempt.total, status=attempt.status, answers=attempt.answers, correct=attempt.correct,
-        prediction=attempt.prediction, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at,
-        token_version=attempt.token_version, flags=list(attempt.flags) or None, device_hash=attempt.device_hash,
+        attempt.participant_id, attempt.number, attempt_id=attempt.id, round_id=attempt.round_id,
+        unit_id=attempt.unit_id, category=attempt.category, display_name=attempt.display_name,
+        started_at=attempt.started_at, deadline=attempt.deadline, accept_until=attempt.accept_until,
+        bank_version=attempt.bank_version, questions=_questions_text(attempt.questions), total=attempt.total,
+        status=attempt.status, token_version=attempt.token_version or None, device_hash=attempt.device_hash,
         address_hash=attempt.address_hash)
     if attempt.is_submitted:
-        item.round_shard = round_shard(attempt.round_id, attempt.participant_id)
+        for name, value in _result_fields(attempt).items():
+            setattr(item, name, value)
     return item
 
 
@@ -81,67 +120,37 @@ def round_shard(round_id: str, participant_id: str) -> str:
     return f"{round_id}#{shard_of(participant_id)}"
 
 
-def start(attempt: Attempt, max_attempts: int | None, now: int, finished: str | None = None) -> None:
-    """One transaction: count the attempt against the limit, mark it in progress, store it.
-    `finished` names a submitted attempt the entry may still point at, which may be replaced."""
-    free = EntryModel.in_progress.does_not_exist() | (EntryModel.in_progress_until < now)
-    if finished:
-        free |= EntryModel.in_progress == finished
-    condition = free
-    if max_attempts is not None:
-        condition &= EntryModel.attempts_used.does_not_exist() | (EntryModel.attempts_used < max_attempts)
-    entry = EntryModel(attempt.participant_id, attempt.round_id)
+def start(attempt: Attempt) -> None:
+    """Stores a new attempt under its number; raises NumberTaken when a concurrent start took the number."""
     try:
-        with TransactWrite(connection=connection()) as tx:
-            tx.update(entry, actions=[
-                EntryModel.attempts_used.add(1),
-                EntryModel.in_progress.set(attempt.id),
-                EntryModel.in_progress_until.set(attempt.accept_until),
-            ], condition=condition)
-            tx.save(_to_item(attempt), condition=AttemptModel.attempt_id.does_not_exist())
-            # accounts: the token version copied into the attempt is still the participant's
-            tx.condition_check(ParticipantModel, attempt.participant_id,
-                               condition=version_is(attempt.token_version))
-    except TransactWriteError as error:
-        if cancelled(error):
-            # PynamoDB sends condition checks first: reason 0 is the participant's
-            if reason_codes(error)[:1] == ["ConditionalCheckFailed"]:
-                raise SessionEnded() from error
-            raise StartRefused() from error
+        _to_item(attempt).save(condition=AttemptModel.participant_id.does_not_exist())
+    except PutError as error:
+        if condition_failed(error):
+            raise NumberTaken(attempt.id) from error
         raise
 
 
-def get_entry(participant_id: str, round_id: str) -> Entry | None:
-    item = get_or_none(EntryModel, participant_id, round_id)
-    if item is None:
-        return None
-    return Entry(int(item.attempts_used or 0), item.in_progress, _number(item.in_progress_until))
+def of_participant(participant_id: str) -> list[Attempt]:
+    """Every attempt of the participant, in every round, oldest first (one strongly consistent Query)."""
+    return [_to_attempt(item) for item in AttemptModel.query(participant_id, consistent_read=True)]
 
 
 def get(attempt_id: str) -> Attempt | None:
     """The attempt, or None; an id no attempt can have never reaches DynamoDB."""
-    if not plausible(attempt_id):
-        return None
-    item = get_or_none(AttemptModel, attempt_id)
+    key = split_attempt_id(attempt_id) if plausible(attempt_id) else None
+    item = None if key is None else get_or_none(AttemptModel, *key)
     return None if item is None else _to_attempt(item)
 
 
 def submit(submitted: Attempt, now: int, token_version: int = 0) -> bool:
     """The one conditional write of a submission; False when the attempt is no longer open for it, or not for
     a token of `token_version` (the version copied at the start, moved on by a reset, a change or a logout)."""
-    result = submitted.scored()
+    actions = [getattr(AttemptModel, name).set(value) for name, value in _result_fields(submitted).items()
+               if value is not None]
+    condition = ((AttemptModel.status == "in_progress") & (AttemptModel.accept_until >= now)
+                 & _token_version_is(token_version))
     try:
-        AttemptModel(submitted.id).update(actions=[
-            AttemptModel.status.set("submitted"),
-            AttemptModel.answers.set(submitted.answers),
-            AttemptModel.correct.set(result.correct),
-            AttemptModel.prediction.set(result.prediction),
-            AttemptModel.duration_ms.set(result.duration_ms),
-            AttemptModel.submitted_at.set(result.submitted_at),
-            AttemptModel.round_shard.set(round_shard(submitted.round_id, submitted.participant_id)),
-            AttemptModel.flags.set(list(submitted.flags)),  # type: ignore[arg-type]
-        ], condition=(AttemptModel.status == "in_progress") & (AttemptModel.accept_until >= now)
-            & _token_version_is(token_version))
+        AttemptModel(submitted.participant_id, submitted.number).update(actions=actions, condition=condition)
     except UpdateError as error:
         if condition_failed(error):
             return False
@@ -154,12 +163,12 @@ def _token_version_is(version: int):
     return (same | AttemptModel.token_version.does_not_exist()) if version == 0 else same
 
 
-def move_version(attempt_id: str, version: int) -> bool:
+def move_version(attempt: Attempt, version: int) -> bool:
     """Copies a participant's new token version into their attempt in progress (False if it is not in
     progress any more); a submitted attempt is never touched, so its stream sees no second change."""
     try:
-        AttemptModel(attempt_id).update(actions=[AttemptModel.token_version.set(version)],
-                                        condition=AttemptModel.status == "in_progress")
+        AttemptModel(attempt.participant_id, attempt.number).update(
+            actions=[AttemptModel.token_version.set(version)], condition=AttemptModel.status == "in_progress")
     except UpdateError as error:
         if condition_failed(error):
             return False
@@ -167,21 +176,11 @@ def move_version(attempt_id: str, version: int) -> bool:
     return True
 
 
-def entries_of(participant_id: str) -> list[Entry]:
-    """The participant's entries in every round (consistent reads: a start just written is seen)."""
-    return [Entry(int(item.attempts_used or 0), item.in_progress, _number(item.in_progress_until))
-            for item in EntryModel.query(participant_id, consistent_read=True)]
-
-
 def save_all(attempts: list[Attempt]) -> None:
     """Stores attempts as they are (seeding data in benchmarks and tests; never on the write path)."""
     with AttemptModel.batch_write() as batch:
         for attempt in attempts:
             batch.save(_to_item(attempt))
-
-
-def of_participant(participant_id: str) -> list[Attempt]:
-    return [_to_attempt(item) for item in AttemptModel.by_participant.query(participant_id)]
 
 
 def _accepted(item: dict) -> Accepted:

@@ -8,6 +8,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
@@ -169,33 +170,6 @@ class QuestionModel(Model):
     answer = UnicodeAttribute()
 
 
-class EntryModel(Model):
-    """A participant's state in a round: attempts used and the attempt in progress (the start-path guard)."""
-
-    class Meta:
-        table_name = "entries"
-
-    participant_id = UnicodeAttribute(hash_key=True)
-    round_id = UnicodeAttribute(range_key=True)
-    attempts_used = NumberAttribute(default=0)
-    in_progress = UnicodeAttribute(null=True)
-    in_progress_until = NumberAttribute(null=True)
-
-
-class DrawnQuestionMap(MapAttribute):
-    id = UnicodeAttribute()
-    option_ids = ListAttribute(of=UnicodeAttribute)
-
-
-class ByParticipantIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_participant"
-        projection = AllProjection()
-
-    participant_id = UnicodeAttribute(hash_key=True)
-    started_at = NumberAttribute(range_key=True)
-
-
 # What finalization reads of an accepted attempt besides the keys, by stored name: under 200 bytes an attempt.
 # A stored name counts in every item's size (and every read of it), so the scored figures, written once at the
 # submission and read by the millions at finalization, are stored under short names (`attr_name` below).
@@ -216,13 +190,18 @@ class ByRoundShardIndex(GlobalSecondaryIndex):
 
 
 class AttemptModel(Model):
-    """The source of truth for every result. Its stream feeds the standings."""
+    """The source of truth for every result, a participant's attempts under their id, numbered over every round.
+    Compact: `questions` holds each drawn question's bank index and its options' bank positions in the shown
+    order (`12:2031,5:1302`), `answers` the chosen bank position per question (`03-1`, `-` unanswered), so a
+    submitted item stays well under 1 KB. Its stream feeds the standings; `first`, `best`, `gain` and
+    `contest_first` tell the aggregator what the attempt changes for its participant."""
 
     class Meta:
         table_name = "attempts"
 
-    attempt_id = UnicodeAttribute(hash_key=True)
-    participant_id = UnicodeAttribute()
+    participant_id = UnicodeAttribute(hash_key=True)
+    number = NumberAttribute(range_key=True)
+    attempt_id = UnicodeAttribute()
     round_id = UnicodeAttribute()
     unit_id = UnicodeAttribute()
     category = UnicodeAttribute()
@@ -231,46 +210,33 @@ class AttemptModel(Model):
     deadline = NumberAttribute()
     accept_until = NumberAttribute()
     bank_version = UnicodeAttribute()
-    questions = ListAttribute(of=DrawnQuestionMap)
-    status = UnicodeAttribute()
-    answers = JSONAttribute(null=True)
-    correct = NumberAttribute(null=True, attr_name="cor")
+    questions = UnicodeAttribute()
     total = NumberAttribute()
+    status = UnicodeAttribute()
+    answers = UnicodeAttribute(null=True)
+    correct = NumberAttribute(null=True, attr_name="cor")
     prediction = NumberAttribute(null=True, attr_name="pre")
     duration_ms = NumberAttribute(null=True, attr_name="dur")
     submitted_at = NumberAttribute(null=True, attr_name="sub")
     round_shard = UnicodeAttribute(null=True, attr_name="rs")
+    first = BooleanAttribute(null=True)
+    best = BooleanAttribute(null=True)
+    gain = NumberAttribute(null=True)
+    contest_first = UnicodeAttribute(null=True)
     token_version = NumberAttribute(null=True)          # accounts: the submit's condition (store/attempts.py)
     flags = ListAttribute(of=UnicodeAttribute, null=True)   # signals at submission (contest/signals.py)
     device_hash = UnicodeAttribute(null=True)           # keyed hashes, for the shared_device signal
     address_hash = UnicodeAttribute(null=True)
 
-    by_participant = ByParticipantIndex()
     by_round_shard = ByRoundShardIndex()
-
-
-class RankAllIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "rank_all"
-        projection = AllProjection()
-
-    rank_all = UnicodeAttribute(hash_key=True)
-    rank_key = UnicodeAttribute(range_key=True)
-
-
-class RankCategoryIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "rank_category"
-        projection = AllProjection()
-
-    rank_category = UnicodeAttribute(hash_key=True)
-    rank_key = UnicodeAttribute(range_key=True)
 
 
 class StandingModel(Model):
     """Everything derived from the streams, one table, keys by purpose (see chalicelib/store/standings.py):
-    `done#<event id>` markers, `best#<round>#<participant>` live bests (indexed for the top lists),
-    `person#<participant>` first-seen markers, `tally#<scope>#<slot>` / <unit> counters, `final#<round>` snapshots."""
+    `best#<round>#<participant>` live bests that also record which attempts were counted, `chunk#<token>` the
+    commit records of counted chunks, `top#<round>#<category>#<shard>` the live top lists, `tally#<scope>#<slot>`
+    counter pages (attributes `<key>|<counter>`, read raw), `person#…` and `done#…` markers, `final#<round>`
+    snapshots."""
 
     class Meta:
         table_name = "standings"
@@ -280,22 +246,13 @@ class StandingModel(Model):
     expires_at = TTLAttribute(null=True)
     version = NumberAttribute(null=True)
     data = JSONAttribute(null=True)
-    # top-list index keys (on best items only)
-    rank_all = UnicodeAttribute(null=True)
-    rank_category = UnicodeAttribute(null=True)
-    rank_key = UnicodeAttribute(null=True)
-    # counters (on tally items only)
-    participants = NumberAttribute(null=True)
-    officials = NumberAttribute(null=True)
-    citizens = NumberAttribute(null=True)
-    submissions = NumberAttribute(null=True)
-    sum_best_correct = NumberAttribute(null=True)
-    registered = NumberAttribute(null=True)
+    # on best items: the attempt numbers whose counts are committed, and those written under chunk `pend`
+    done = NumberSetAttribute(null=True)
+    pend = UnicodeAttribute(null=True)
+    pend_numbers = NumberSetAttribute(null=True)
+    # on chunk items: committed | aborted
+    state = UnicodeAttribute(null=True)
     updated_at = NumberAttribute(null=True)
-
-
-    rank_all_index = RankAllIndex()
-    rank_category_index = RankCategoryIndex()
 
 
 class SettingModel(Model):
@@ -331,7 +288,6 @@ MODELS: dict[str, type[Model]] = {
     "organizers": OrganizerModel,
     "rounds": RoundModel,
     "questions": QuestionModel,
-    "entries": EntryModel,
     "attempts": AttemptModel,
     "standings": StandingModel,
     "settings": SettingModel,

@@ -70,7 +70,8 @@ def from_image(image: dict) -> Participant:
 def register(participant: Participant, tries: int = 4) -> None:
     """Stores the participant and claims its phone (and CCCD) in one transaction: no duplicate can slip in.
     A transaction cancelled only because another one touched the same claim at that moment is tried again,
-    so the claim's condition, not the timing, decides."""
+    so the claim's condition, not the timing, decides. Trying it again after a fault is safe: the participant's
+    new id tells its own earlier write from another registration."""
     claims = [("phone", participant.phone)]
     if participant.id_number:
         claims.append(("id_number", participant.id_number))
@@ -84,6 +85,8 @@ def register(participant: Participant, tries: int = 4) -> None:
             return
         except TransactWriteError as error:
             reasons = reason_codes(error)
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                return      # a new id already stored: an earlier try (whose answer was lost) did it all, atomically
             for (field, _), reason in zip(claims, reasons[1:], strict=False):
                 if reason == "ConditionalCheckFailed":
                     raise AlreadyClaimed(field) from error

@@ -6,8 +6,6 @@ import io
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib import config
@@ -23,6 +21,9 @@ CONTENT_TYPES = {".csv": "text/csv; charset=utf-8",
 
 @remembered(maxsize=1)
 def _client():
+    import boto3  # only the functions that hand out or store files need it
+    from botocore.config import Config
+
     settings = config.current()
     return boto3.client("s3", region_name=settings.region, endpoint_url=settings.s3_endpoint,
                         config=Config(signature_version="s3v4"))

@@ -1,36 +1,35 @@
-"""Derived standings: live bests (indexed as sharded top lists), slot-sharded counters, replay markers and
-final snapshots. Writes for a chunk of stream records go in one transaction, so a chunk counts once or not
-at all; the `done#<event id>` markers make a redelivered record a no-op."""
+"""Derived standings: each participant's live best, which also records which of their attempts are counted, the
+commit records of counted chunks, and final snapshots (counters: tallies.py; top lists: tops.py).
+
+Counting a chunk of accepted attempts exactly once without a transaction per record:
+1. each touched best item is written (one conditional update each) with the attempt numbers it adds under the
+   chunk's token (`pend`, `pend_numbers`), folding the numbers of its previous token into `done` when that one
+   committed;
+2. one transaction then puts the token's commit record (`chunk#<token>`, only if absent) and adds the chunk's
+   counters to their pages.
+An attempt counts iff its number is in `done`, or in `pend_numbers` with a committed `pend`. A reader that meets
+a token without a commit record aborts it (puts it `aborted`, only if absent): that chunk can then never commit,
+and its attempts count as not yet counted. A crash, a timeout, a redelivery or a different batching therefore
+changes no counter twice and loses none."""
 from __future__ import annotations
 
 import json
-import random
 import uuid
-import zlib
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from heapq import merge
-from itertools import islice
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.contest.ranking import ScoredAttempt
-from chalicelib.store import connection
-from chalicelib.store.items import cancelled, get_or_none, reason_codes
+from chalicelib.store import connection, tallies
+from chalicelib.store.items import cancelled, condition_failed, get_or_none, reason_codes, save_versioned
 from chalicelib.store.models import StandingModel
 
-COUNTER_SLOTS = 8        # each counter is spread over this many partitions: no hot key
-TOP_SHARDS = 16          # each top list is spread over this many index partitions
-MARKER_SECONDS = 3 * 24 * 3600
+RECORD_SECONDS = 3 * 24 * 3600      # commit records and markers outlive the stream's 24 hours and a replay
+COMMITTED, ABORTED = "committed", "aborted"
 FINAL_CHUNK_BYTES = 300_000   # a final snapshot's rows per item, well under DynamoDB's 400 KB
-COUNTERS = ("participants", "officials", "citizens", "submissions", "sum_best_correct", "registered")
-# Counter scopes: a round's id (its units' own counters), the contest's totals (one key for the contest and one
-# per round, so the public totals are one small read per slot), and the hourly series. Round ids have no "#".
-CONTEST = "#contest"
-HOURS = "#hours"
 
 
 @dataclass(frozen=True)
@@ -42,111 +41,128 @@ class Best:
     display_name: str
 
 
-@dataclass
-class ChunkWrite:
-    """Everything one chunk of records changes, gathered so each key is written once."""
+@dataclass(frozen=True)
+class Marker:
+    """A participant's best item as the aggregator reads it."""
 
-    event_ids: list[str] = field(default_factory=list)
-    bests: dict[tuple[str, str], tuple[Best, int | None]] = field(default_factory=dict)  # new best, old version
-    new_persons: set[str] = field(default_factory=set)
-    counters: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)         # (scope, key) → deltas
+    round_id: str
+    participant_id: str
+    version: int | None = None          # None: no item yet
+    done: frozenset[int] = frozenset()
+    pend: str | None = None
+    pend_numbers: frozenset[int] = frozenset()
+    best: Best | None = None
 
-    def add(self, scope: str, key: str, **deltas: int) -> None:
-        bucket = self.counters.setdefault((scope, key), {})
-        for name, delta in deltas.items():
-            bucket[name] = bucket.get(name, 0) + delta
+
+class Aborted(Exception):
+    """The chunk's token was aborted by another reader before it committed; count the chunk again."""
+
+
+class Contention(Exception):
+    """Another writer's transaction touched the same items; try again."""
 
 
 class AlreadyApplied(Exception):
-    """Some records of the chunk were applied before (a redelivery); `event_ids` names them."""
+    """Some records were applied before (a redelivery); `event_ids` names them."""
 
     def __init__(self, event_ids: set[str]) -> None:
         super().__init__(sorted(event_ids))
         self.event_ids = event_ids
 
 
-class Contention(Exception):
-    """Another writer changed a best or a counter first; re-read and try again."""
-
-
-def hour_key(epoch_ms: int) -> str:
-    """The counter key (in the HOURS scope) of the UTC hour a submission arrived in."""
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H")
-
-
-def round_key(round_id: str) -> str:
-    """The counter key (in the CONTEST scope) of a round's totals."""
-    return f"round#{round_id}"
-
-
 def _best_key(round_id: str, participant_id: str) -> str:
     return f"best#{round_id}#{participant_id}"
 
 
-def rank_key(a: ScoredAttempt) -> str:
-    """Sorts like the live order: more correct, then less time, then earlier, then attempt id."""
-    return f"{10**6 - a.correct:07d}#{a.duration_ms:012d}#{a.submitted_at:015d}#{a.attempt_id}"
+def _expires(now_ms: int) -> datetime:
+    return datetime.fromtimestamp(now_ms / 1000 + RECORD_SECONDS, tz=UTC)
 
 
-def _top_shard(participant_id: str) -> int:
-    return zlib.crc32(participant_id.encode()) % TOP_SHARDS
+def _to_best(data: dict | None) -> Best | None:
+    if not data:
+        return None
+    return Best(ScoredAttempt(**data["attempt"]), data["round_id"], data["display_name"])
 
 
-def read_bests(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[Best, int]]:
-    """Stored live bests (and their versions) for (round, participant) keys."""
-    items = StandingModel.batch_get([(_best_key(r, p), "-") for r, p in keys], consistent_read=True)
-    found = {}
-    for item in items:
-        data = item.data
-        best = Best(ScoredAttempt(**data["attempt"]), data["round_id"], data["display_name"])
-        found[(best.round_id, best.attempt.participant_id)] = (best, int(item.version))
+def read_markers(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Marker]:
+    """The best items of (round, participant) keys, strongly consistent; a key without one gets an empty Marker."""
+    found = {key: Marker(*key) for key in keys}
+    for item in StandingModel.batch_get([(_best_key(*key), "-") for key in found], consistent_read=True):
+        _, round_id, participant_id = item.pk.split("#", 2)
+        found[(round_id, participant_id)] = Marker(
+            round_id, participant_id, int(item.version), frozenset(int(n) for n in item.done or ()),
+            item.pend, frozenset(int(n) for n in item.pend_numbers or ()), _to_best(item.data))
     return found
 
 
-def known_persons(participant_ids: set[str]) -> set[str]:
-    items = StandingModel.batch_get([(f"person#{p}", "-") for p in participant_ids], consistent_read=True)
+def new_token(now_ms: int) -> str:
+    return f"{now_ms:x}-{uuid.uuid4().hex[:16]}"
+
+
+def resolve(tokens: Iterable[str], now_ms: int) -> dict[str, bool]:
+    """Whether each chunk token committed; one without a commit record is aborted here, so it never will."""
+    wanted = set(tokens)
+    states = {item.pk.split("#", 1)[1]: item.state
+              for item in StandingModel.batch_get([(f"chunk#{t}", "-") for t in wanted], consistent_read=True)}
+    for token in wanted - set(states):
+        try:
+            StandingModel(f"chunk#{token}", "-", state=ABORTED, expires_at=_expires(now_ms)).save(
+                condition=StandingModel.pk.does_not_exist())
+            states[token] = ABORTED
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+            item = get_or_none(StandingModel, f"chunk#{token}", "-")
+            states[token] = item.state if item is not None else ABORTED
+    return {token: states[token] == COMMITTED for token in wanted}
+
+
+def write_marker(marker: Marker, done: frozenset[int], token: str, numbers: frozenset[int],
+                 best: Best | None) -> bool:
+    """Records `numbers` under `token` (and `done` as counted); False if the item changed since it was read."""
+    item = StandingModel(_best_key(marker.round_id, marker.participant_id), "-", done=set(done) or None,
+                         pend=token, pend_numbers=set(numbers) or None, data=asdict(best) if best else None)
+    return save_versioned(item, marker.version)
+
+
+def known_persons(participant_ids: Iterable[str]) -> set[str]:
+    """Those of the participants already counted in the contest's participants total (the "maybe" cases)."""
+    items = StandingModel.batch_get([(f"person#{p}", "-") for p in set(participant_ids)], consistent_read=True)
     return {item.pk.split("#", 1)[1] for item in items}
 
 
-def _best_item(best: Best, version: int) -> StandingModel:
-    a = best.attempt
-    shard = _top_shard(a.participant_id)
-    return StandingModel(
-        _best_key(best.round_id, a.participant_id), "-", version=version, data=asdict(best),
-        rank_all=f"{best.round_id}#{shard}", rank_category=f"{best.round_id}#{a.category}#{shard}",
-        rank_key=rank_key(a))
-
-
-def save_bests(bests: list[Best]) -> None:
-    """Stores live bests as they are (seeding data in benchmarks and tests; the aggregator uses `apply`)."""
-    with StandingModel.batch_write() as batch:
-        for best in bests:
-            batch.save(_best_item(best, 1))
-
-
-def apply(chunk: ChunkWrite, now_ms: int, slot: int | None = None) -> None:
-    """One transaction for the chunk, its counters added in `slot` (a random one unless given).
-    Raises AlreadyApplied or Contention; nothing is written then."""
-    slot = random.randrange(COUNTER_SLOTS) if slot is None else slot
-    expires = datetime.fromtimestamp(now_ms / 1000 + MARKER_SECONDS, tz=UTC)
+def commit(token: str, tally: tallies.Tally, persons: set[str], unit_pages: int, now_ms: int,
+           slot: int | None = None) -> None:
+    """One transaction: the token's commit record, the new persons' markers and the tally's pages.
+    Raises Aborted (the token was aborted first, or a person was counted meanwhile) or Contention."""
     try:
         with TransactWrite(connection=connection()) as tx:
-            for event_id in chunk.event_ids:
-                tx.save(StandingModel(f"done#{event_id}", "-", expires_at=expires),
-                        condition=StandingModel.pk.does_not_exist())
-            for best, old_version in chunk.bests.values():
-                condition = (StandingModel.pk.does_not_exist() if old_version is None
-                             else StandingModel.version == old_version)
-                tx.save(_best_item(best, (old_version or 0) + 1), condition=condition)
-            for participant_id in chunk.new_persons:
-                tx.save(StandingModel(f"person#{participant_id}", "-"),
-                        condition=StandingModel.pk.does_not_exist())
-            for (scope, key), deltas in chunk.counters.items():
-                actions = [getattr(StandingModel, name).add(delta) for name, delta in deltas.items()]
-                actions.append(StandingModel.updated_at.set(now_ms))
-                tx.update(StandingModel(f"tally#{scope}#{slot}", key), actions=actions)
+            tx.save(StandingModel(f"chunk#{token}", "-", state=COMMITTED, expires_at=_expires(now_ms)),
+                    condition=StandingModel.pk.does_not_exist())
+            for participant_id in sorted(persons):
+                tx.save(StandingModel(f"person#{participant_id}", "-"), condition=StandingModel.pk.does_not_exist())
+            for item, actions in tallies.page_writes(tally, unit_pages, now_ms, slot):
+                tx.update(item, actions=actions)
     except TransactWriteError as error:
-        replayed = {event_id for event_id, reason in zip(chunk.event_ids, reason_codes(error), strict=False)
+        if "ConditionalCheckFailed" in reason_codes(error):
+            raise Aborted(token) from error
+        if cancelled(error):
+            raise Contention() from error
+        raise
+
+
+def apply_once(event_ids: list[str], tally: tallies.Tally, now_ms: int, slot: int | None = None) -> None:
+    """For streams with no participant to keep counts on (registrations): one transaction with a marker per
+    record and the tally's pages. Raises AlreadyApplied or Contention; nothing is written then."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            for event_id in event_ids:
+                tx.save(StandingModel(f"done#{event_id}", "-", expires_at=_expires(now_ms)),
+                        condition=StandingModel.pk.does_not_exist())
+            for item, actions in tallies.page_writes(tally, 1, now_ms, slot):
+                tx.update(item, actions=actions)
+    except TransactWriteError as error:
+        replayed = {event_id for event_id, reason in zip(event_ids, reason_codes(error), strict=False)
                     if reason == "ConditionalCheckFailed"}
         if replayed:
             raise AlreadyApplied(replayed) from error
@@ -155,31 +171,12 @@ def apply(chunk: ChunkWrite, now_ms: int, slot: int | None = None) -> None:
         raise
 
 
-def counters(scope: str) -> tuple[dict[str, dict[str, int]], int | None]:
-    """Counters of a scope (a round id, CONTEST or HOURS) summed over slots: key → counter → value; and as_of."""
-    totals: dict[str, dict[str, int]] = {}
-    as_of = None
-    for slot in range(COUNTER_SLOTS):
-        for item in StandingModel.query(f"tally#{scope}#{slot}"):
-            bucket = totals.setdefault(item.sk, dict.fromkeys(COUNTERS, 0))
-            for name in COUNTERS:
-                bucket[name] += int(getattr(item, name) or 0)
-            if item.updated_at is not None:
-                as_of = max(as_of or 0, int(item.updated_at))
-    return totals, as_of
-
-
-def top(round_id: str, category: str | None, limit: int) -> list[Best]:
-    """The live top `limit` of a round: TOP_SHARDS index queries of at most `limit` items, merged."""
-    index: GlobalSecondaryIndex
-    if category:
-        index, prefix = StandingModel.rank_category_index, f"{round_id}#{category}#"
-    else:
-        index, prefix = StandingModel.rank_all_index, f"{round_id}#"
-    shards = [index.query(f"{prefix}{shard}", limit=limit, page_size=limit) for shard in range(TOP_SHARDS)]
-    merged = merge(*shards, key=lambda item: item.rank_key)
-    return [Best(ScoredAttempt(**item.data["attempt"]), round_id, item.data["display_name"])
-            for item in islice(merged, limit)]
+def save_bests(bests: list[Best]) -> None:
+    """Stores live bests as they are (seeding data in benchmarks and tests; the aggregator writes markers)."""
+    with StandingModel.batch_write() as batch:
+        for best in bests:
+            batch.save(StandingModel(_best_key(best.round_id, best.attempt.participant_id), "-", version=1,
+                                     data=asdict(best)))
 
 
 def save_final(round_id: str, part: str, rows: list) -> None:

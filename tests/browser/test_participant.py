@@ -62,11 +62,14 @@ def test_register_take_reload_submit_and_see_result(live_contest, page):
 
     # The start step says what starting costs; nothing is spent before "Bắt đầu làm bài".
     expect(page.get_by_role("heading", name="Bắt đầu lượt 1/5?")).to_be_visible()
+    calls = api_calls(page)
     page.get_by_role("button", name="Bắt đầu làm bài").click()
 
-    # The test: every question on one page, a countdown; markup in a question is plain text.
+    # The test: every question on one page, a countdown; markup in a question is plain text. The start's answer
+    # carries all of it: no other call.
     questions = page.locator(".question[data-question]")
     expect(questions).to_have_count(5)
+    assert calls == ["POST /api/rounds/dot-1/attempts"]
     expect(page.locator("#time-left")).to_have_text(re.compile(r"^00:(09|10):\d\d$"))
     expect(page.locator(".qtext", has_text="<b>HTML</b>")).to_have_count(1)
     assert page.locator(".qtext b").count() == 0 and page.locator(".qtext script").count() == 0
@@ -94,9 +97,13 @@ def test_register_take_reload_submit_and_see_result(live_contest, page):
     # Submitting with blanks asks once, then sends.
     page.locator("#submit").click()
     expect(page.get_by_text("Bạn còn 2 câu chưa trả lời")).to_be_visible()
+    calls.clear()
     page.locator("#submit").click()
     expect(page.locator("#score")).to_have_text("3/5")
     expect(page.get_by_text("Dự đoán: 7")).to_be_visible()
+    # The result page shows the submission's answer: no call after it.
+    sent = [c for c in calls if not c.startswith("GET /api/contest")]
+    assert sent == [f"POST /api/attempts/{shown_attempt(page)}/submission"]
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cuocthi.answers.')).length") == 0
     assert "token" not in page.url
 
@@ -117,6 +124,22 @@ def test_register_take_reload_submit_and_see_result(live_contest, page):
     rows.first.get_by_role("link", name="Xem").click()
     expect(page.locator("#score")).to_have_text("3/5")
     assert page.problems == [], page.problems
+
+
+def api_calls(page) -> list[str]:
+    """The API requests the page makes from now on, as "METHOD /path"."""
+    from urllib.parse import urlparse
+
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(f"{r.method} {urlparse(r.url).path}") if "/api/" in r.url else None)
+    return seen
+
+
+def shown_attempt(page) -> str:
+    """The attempt the result page shows (from its address)."""
+    from urllib.parse import unquote
+
+    return unquote(page.url.rsplit("/", 1)[1])
 
 
 def feed_streams() -> None:

@@ -40,10 +40,10 @@ def _store_contest(round_id: str, people, target: str) -> list[dict]:
         pid = f"{round_id}-p{p}"
         participants.append(person(pid, unit_id, category, full_name=f"Thí Sinh {p}", phone=f"09{p:08d}"))
         for correct, prediction, duration, at in figures:
-            aid = f"a{next(_ids):06d}"
-            attempts.append(submitted(aid, pid, round_id, unit_id, category, correct=correct, prediction=prediction,
-                                      duration_ms=duration * 1000, submitted_at=T0 + at * 1000))
-            rows.append({"id": aid, "pid": pid, "unit": unit_id, "cat": category, "correct": correct,
+            attempt = submitted(next(_ids), pid, round_id, unit_id, category, correct=correct, prediction=prediction,
+                                duration_ms=duration * 1000, submitted_at=T0 + at * 1000)
+            attempts.append(attempt)
+            rows.append({"id": attempt.id, "pid": pid, "unit": unit_id, "cat": category, "correct": correct,
                          "total": 3, "pred": prediction, "dur": duration * 1000, "sub": T0 + at * 1000})
     participant_store.save_all(participants)
     attempt_store.save_all(attempts)

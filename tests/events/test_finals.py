@@ -48,8 +48,9 @@ def _contest(people, target: str = "perfect_participants") -> Round:
     for p, (unit_id, category, figures) in enumerate(people):
         pid = f"{round_id}-p{p}"
         participants.append(person(pid, unit_id, category, full_name=f"Thí Sinh {p}", phone=f"09{p:08d}"))
-        attempts += [submitted(f"a{next(_ids):07d}", pid, round_id, unit_id, category, correct=c, prediction=pr,
-                               duration_ms=d * 1000, submitted_at=T0 + at * 1000) for c, pr, d, at in figures]
+        attempts += [submitted(n, pid, round_id, unit_id, category, correct=c, prediction=pr,
+                               duration_ms=d * 1000, submitted_at=T0 + at * 1000)
+                     for n, (c, pr, d, at) in enumerate(figures, 1)]
     participant_store.save_all(participants)
     attempt_store.save_all(attempts)
     return round_store.get_round(round_id, fresh=True)

@@ -44,5 +44,6 @@ def package(tmp_path_factory) -> Package:
     _run([sys.executable, "infra/build_template.py", "--stage", STAGE, "--out", str(merge)])
     _run([str(BIN / "chalice"), "package", "--stage", STAGE, "--merge-template", str(merge), str(out / "package")],
          timeout=300)
+    _run([sys.executable, "infra/bundle.py", str(out / "package" / "deployment.zip")])
     return Package(out / "package", json.loads(merge.read_text()),
                    json.loads((out / "package" / "sam.json").read_text()))

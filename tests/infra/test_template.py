@@ -13,6 +13,7 @@ import zipfile
 import pytest
 
 from chalicelib import observability, store
+from infra import bundle as bundle_module
 from tests.infra.conftest import BIN, ROOT, STAGE
 
 TABLES = json.loads((ROOT / "infra" / "tables.json").read_text())["Resources"]
@@ -128,6 +129,8 @@ def test_stream_mappings_are_by_reference_with_failure_handling(package):
         assert destination == {"Fn::GetAtt": ["StreamFailureQueue", "Arn"]}, lid
         assert package.resources["StreamFailureQueue"]["Type"] == "AWS::SQS::Queue"
         assert props["FilterCriteria"]["Filters"], lid
+        assert 1 <= props["MaximumBatchingWindowInSeconds"] <= 10, lid      # batches fill under light traffic
+        assert props["BatchSize"] >= 100, lid
 
 
 def _record(event_name: str, status: str | None = None) -> dict:
@@ -344,14 +347,30 @@ def test_cloud_stages_manage_their_own_policy(stage):
     assert "TABLE_PREFIX" not in settings["environment_variables"]  # the stack provides it
 
 
-def test_bundle_carries_the_runtime_dependencies(package):
-    with zipfile.ZipFile(package.directory / "deployment.zip") as bundle:
+def test_bundle_carries_the_runtime_dependencies_but_not_the_runtimes_sdk(package):
+    bundle_path = package.directory / "deployment.zip"
+    with zipfile.ZipFile(bundle_path) as bundle:
         tops = {name.split("/", 1)[0] for name in bundle.namelist()}
-    # aws_xray_sdk: observability's Tracer imports it even when tracing is off
+    # aws_xray_sdk: the Tracer of functions with active tracing
     # markdown_it, nh3 (a compiled wheel for Lambda's Linux), tzdata: the pages and the contest's time zone
     for module in ("app.py", "chalicelib", "pynamodb", "aws_lambda_powertools", "aws_xray_sdk", "openpyxl",
                    "markdown_it", "mdurl", "nh3", "tzdata"):
         assert module in tops, f"{module} is missing from deployment.zip"
+    assert not {t for t in tops if bundle_module.dropped(t)}, "the runtime's AWS SDK is in the bundle"
+    assert bundle_path.stat().st_size < 14 * 2**20
+
+
+def test_the_bundle_leaves_out_exactly_what_boto3_brings():
+    """Only boto3's own requirement closure may be left to the runtime: anything else would be missing there."""
+    from importlib.metadata import requires
+
+    closure, todo = set(), ["boto3"]
+    while todo:
+        name = bundle_module._normal(todo.pop())
+        if name not in closure:
+            closure.add(name)
+            todo += [re.split(r"[\s;\[<>=!~(]", r.strip())[0] for r in requires(name) or [] if "extra ==" not in r]
+    assert closure == set(bundle_module.RUNTIME_SDK)
 
 
 def test_the_runbook_covers_every_alarm(package):

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from chalicelib.contest.attempts import Attempt, DrawnQuestion
+from chalicelib.contest.attempts import Attempt, DrawnQuestion, Progress
 from chalicelib.contest.codes import Code
 from chalicelib.contest.participants import Participant
 from chalicelib.contest.throttle import Tally
@@ -25,17 +25,17 @@ def person(phone: str, id_number: str | None = None) -> Participant:
                        category="official", id_number=id_number, password_hash="scrypt$1$x$y", registered_at=NOW)
 
 
-def attempt(participant_id: str, started_at: int = NOW, round_id: str = "dot-1") -> Attempt:
-    return Attempt(uuid.uuid4().hex, participant_id=participant_id, round_id=round_id, unit_id="so-noi-vu",
+def attempt(participant_id: str, number: int = 1, started_at: int = NOW, round_id: str = "dot-1") -> Attempt:
+    return Attempt(participant_id=participant_id, number=number, round_id=round_id, unit_id="so-noi-vu",
                    category="official", display_name="Nguyễn V. A.", started_at=started_at,
                    deadline=started_at + 10 * MINUTE, accept_until=started_at + 10 * MINUTE + 30_000,
-                   bank_version="v1", total=2,
-                   questions=(DrawnQuestion("q1", ("a", "b")), DrawnQuestion("q2", ("c", "d"))))
+                   bank_version="v1", total=2, questions=(DrawnQuestion(7, (1, 0)), DrawnQuestion(3, (0, 1))))
 
 
-def submitted(item: Attempt, answers: dict, correct: int, prediction: int, duration_ms: int, at: int) -> Attempt:
+def submitted(item: Attempt, answers: tuple, correct: int, prediction: int, duration_ms: int, at: int) -> Attempt:
     return replace(item, status="submitted", answers=answers, correct=correct, prediction=prediction,
-                   duration_ms=duration_ms, submitted_at=at)
+                   duration_ms=duration_ms, submitted_at=at,
+                   progress=Progress(first=item.number == 1, best=True, gain=correct, contest_first=None))
 
 
 def test_registration_claims_phone_and_id_number_in_one_transaction(local_tables):
@@ -58,60 +58,47 @@ def test_registration_claims_phone_and_id_number_in_one_transaction(local_tables
     assert participant_store.find_by_phone("0912000001").id == first.id
 
 
-def test_start_allows_one_attempt_in_progress_and_counts_against_the_limit(local_tables):
+def test_a_start_takes_the_next_number_and_a_racing_start_loses(local_tables):
     pid = uuid.uuid4().hex
     first = attempt(pid)
-    attempt_store.start(first, max_attempts=2, now=NOW)
-
-    second = attempt(pid, NOW + MINUTE)
-    with pytest.raises(attempt_store.StartRefused):          # the first is still in progress
-        attempt_store.start(second, max_attempts=2, now=NOW + MINUTE)
-    assert attempt_store.get(second.id) is None      # the transaction wrote nothing
-
-    assert attempt_store.submit(submitted(first, {"q1": "a"}, 1, 3, MINUTE, NOW + MINUTE), NOW + MINUTE)
-    attempt_store.start(second, max_attempts=2, now=NOW + 2 * MINUTE, finished=first.id)
-    assert attempt_store.submit(submitted(second, {"q1": "a"}, 1, 3, MINUTE, NOW + 3 * MINUTE), NOW + 3 * MINUTE)
-
-    third = attempt(pid, NOW + 4 * MINUTE)
-    with pytest.raises(attempt_store.StartRefused):          # the limit of 2 is reached
-        attempt_store.start(third, max_attempts=2, now=NOW + 4 * MINUTE, finished=second.id)
-    entry = attempt_store.get_entry(pid, "dot-1")
-    assert (entry.attempts_used, entry.in_progress) == (2, second.id)
+    attempt_store.start(first)
+    with pytest.raises(attempt_store.NumberTaken):                # a concurrent start drew the same number
+        attempt_store.start(replace(first, started_at=NOW + 1))
+    assert attempt_store.get(first.id).started_at == NOW         # the refused Put wrote nothing
+    second = attempt(pid, 2, NOW + MINUTE, round_id="dot-2")
+    attempt_store.start(second)
+    assert [(a.number, a.round_id) for a in attempt_store.of_participant(pid)] == [(1, "dot-1"), (2, "dot-2")]
     assert sorted(a["attempt_id"] for a in scan(local_tables, "attempts", participant_id=pid)) == \
         sorted([first.id, second.id])
 
 
-def test_an_abandoned_attempt_frees_the_entry_once_its_time_is_over(local_tables):
-    pid = uuid.uuid4().hex
-    first = attempt(pid)
-    attempt_store.start(first, max_attempts=None, now=NOW)
-    late = first.accept_until + 1
-    second = attempt(pid, late)
-    attempt_store.start(second, max_attempts=None, now=late)   # in_progress_until < now: free again
-    assert attempt_store.get_entry(pid, "dot-1").attempts_used == 2
+def test_an_attempt_id_that_is_no_attempt_never_reaches_dynamodb(local_tables, aws_calls):
+    for bad in ("", "x" * 65, "no-number", f"{uuid.uuid4().hex}.abc"):
+        assert attempt_store.get(bad) is None
+    assert attempt_store.get(f"{uuid.uuid4().hex}.1") is None
+    assert aws_calls.count() == 1
 
 
-def test_submission_is_one_conditional_write(local_tables):
+def test_submission_is_one_conditional_write_of_a_compact_item(local_tables):
     pid = uuid.uuid4().hex
     item = attempt(pid)
-    attempt_store.start(item, max_attempts=5, now=NOW)
-    assert attempt_store.submit(submitted(item, {"q1": "a", "q2": "c"}, 2, 7, 5 * MINUTE, NOW + 5 * MINUTE),
-                                NOW + 5 * MINUTE)
+    attempt_store.start(item)
+    assert attempt_store.submit(submitted(item, (1, None), 1, 7, 5 * MINUTE, NOW + 5 * MINUTE), NOW + 5 * MINUTE)
     # The same attempt again, even with other answers: refused, the stored result stays.
-    assert not attempt_store.submit(submitted(item, {"q1": "b"}, 0, 1, 6 * MINUTE, NOW + 6 * MINUTE),
-                                    NOW + 6 * MINUTE)
+    assert not attempt_store.submit(submitted(item, (0, 0), 0, 1, 6 * MINUTE, NOW + 6 * MINUTE), NOW + 6 * MINUTE)
     stored = attempt_store.get(item.id)
-    assert (stored.status, stored.correct, stored.prediction, stored.answers) == \
-        ("submitted", 2, 7, {"q1": "a", "q2": "c"})
+    assert (stored.status, stored.correct, stored.prediction, stored.answers) == ("submitted", 1, 7, (1, None))
+    assert stored.questions == item.questions and stored.progress == Progress(True, True, 1, None)
     (raw,) = scan(local_tables, "attempts", attempt_id=item.id)
-    assert raw["rs"].startswith("dot-1#")
+    assert (raw["questions"], raw["answers"]) == ("7:10,3:01", "1-")
+    assert raw["rs"] == attempt_store.round_shard("dot-1", pid)
     assert [a.attempt_id for a in attempt_store.accepted_in_round("dot-1")] == [item.id]
 
 
 def test_submission_after_the_accept_window_is_refused(local_tables):
     item = attempt(uuid.uuid4().hex)
-    attempt_store.start(item, max_attempts=5, now=NOW)
-    assert not attempt_store.submit(submitted(item, {}, 0, 0, 10 * MINUTE, item.accept_until + 1),
+    attempt_store.start(item)
+    assert not attempt_store.submit(submitted(item, (None, None), 0, 0, 10 * MINUTE, item.accept_until + 1),
                                     item.accept_until + 1)
     assert attempt_store.get(item.id).status == "in_progress"
     (raw,) = scan(local_tables, "attempts", attempt_id=item.id)

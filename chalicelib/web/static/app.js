@@ -593,6 +593,7 @@
         api("POST", "/api/attempts/" + enc(attempt.id) + "/submission", payload).then(function (res) {
           if (res.status === 200) {
             localStorage.removeItem(ANSWERS_PREFIX + attempt.id);
+            justSubmitted = res.body.result;      // the result page shows it without asking again
             if (current(seq)) location.hash = "#/ket-qua/" + enc(attempt.id);
             return;
           }
@@ -635,10 +636,18 @@
       timer, form);
   }
 
+  // The result of the submission just made, as its answer carried it: the result page needs nothing else.
+  var justSubmitted = null;
+  function submittedAttempt(attemptId) {
+    var res = justSubmitted && justSubmitted.attempt_id === attemptId ? justSubmitted : null;
+    if (!res) return api("GET", "/api/attempts/" + enc(attemptId));
+    return Promise.resolve({status: 200, body: {attempt: {id: res.attempt_id, round_id: res.round_id,
+      status: "submitted", result: res}}});
+  }
   function result(attemptId) {
     var seq = routeSeq;
     if (!token()) return needLogin();
-    whenLoaded(seq, [api("GET", "/api/attempts/" + enc(attemptId)), loadContest()], function (r, contest) {
+    whenLoaded(seq, [submittedAttempt(attemptId), loadContest()], function (r, contest) {
       if (r.status === 401) return needLogin();
       if (r.status !== 200) return render(alertBox(message(r.body)));
       var a = r.body.attempt, res = a.result, round = roundOf(contest.body, a.round_id);
