@@ -17,6 +17,7 @@ from chalicelib.observability import metrics_count
 from chalicelib.services import contest as contest_service
 from chalicelib.services import sessions
 from chalicelib.services.lookups import round_or_404
+from chalicelib.services.retries import retried
 from chalicelib.services.views import attempt_view, result_view
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as participant_store
@@ -48,8 +49,14 @@ def _shown(attempt: Attempt, round_: Round, now: int) -> dict:
 
 
 def start(principal: auth.Principal, round_id: str, client: Client = Client()) -> Started:
-    round_ = round_or_404(round_id)
+    """A new attempt, or the one in progress; transient faults are tried again from the top, with the time of
+    receipt taken once (a start whose answer was lost finds its attempt in progress)."""
     now = runtime.now_ms()
+    return retried(lambda: _start(principal, round_id, client, now), "start")
+
+
+def _start(principal: auth.Principal, round_id: str, client: Client, now: int) -> Started:
+    round_ = round_or_404(round_id)
     if not round_.is_accepting(now) or not round_.bank_version or not round_.bank_ready:  # bank too small: none
         raise _not_open()
     participant = sessions.current(principal)
@@ -145,8 +152,15 @@ def _deadline_passed() -> errors.Conflict:
 
 
 def submit(principal: auth.Principal, attempt_id: str, body: dict) -> dict:
+    """The submission, scored and stored with one conditional write. Transient faults are tried again from the
+    top with the time of receipt taken once, so a submission received in time stays in time; a try whose write
+    went through but whose answer was lost finds it submitted with the same answers and gets its result."""
     now = runtime.now_ms()
     clean = validate(body, SUBMISSION)
+    return retried(lambda: _submit(principal, attempt_id, clean, now), "submit")
+
+
+def _submit(principal: auth.Principal, attempt_id: str, clean: dict, now: int) -> dict:
     number = _own_number(principal, attempt_id)
     mine = attempt_store.of_participant(principal.subject)
     attempt = next((a for a in mine if a.number == number), None)

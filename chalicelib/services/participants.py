@@ -13,6 +13,7 @@ from chalicelib.observability import metrics_count
 from chalicelib.services import contest as contest_service
 from chalicelib.services import sessions, verifications
 from chalicelib.services.participant_fields import REGISTRATION
+from chalicelib.services.retries import retried
 from chalicelib.services.views import attempt_summary, participant_view, result_view
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as participant_store
@@ -35,7 +36,7 @@ def register(body: dict) -> dict:
         email=clean.get("email"), password_hash=auth.hash_password(clean["password"]), registered_at=now,
         verified="code" in clean)
     try:
-        participant_store.register(participant)
+        retried(lambda: participant_store.register(participant), "register")
     except participant_store.AlreadyClaimed as claimed:
         if claimed.field == "phone":
             raise errors.conflict("phone_taken", "Số điện thoại này đã được đăng ký.") from None

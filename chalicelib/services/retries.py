@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from chalicelib import errors, runtime
-from chalicelib.observability import metrics_count
+from chalicelib.observability import logger, metrics_count
 from chalicelib.store.items import transient
 
 T = TypeVar("T")
@@ -32,7 +32,8 @@ def retried(action: Callable[[], T], path: str) -> T:
             if not transient(error):
                 raise
             if attempt == TRIES - 1:
-                metrics_count("BusyAnswers", path=path)
+                metrics_count("BusyAnswers")        # one series for its alarm; the path is in the log
+                logger.warning("busy: retries spent", extra={"path": path, "error": type(error).__name__})
                 raise errors.Busy(retry_after=RETRY_AFTER_SECONDS) from error
             metrics_count("Retries", path=path)
             time.sleep(BASE_PAUSE_SECONDS * 2 ** attempt * (0.5 + runtime.rng.random()))

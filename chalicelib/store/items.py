@@ -75,6 +75,10 @@ TRANSIENT_CODES = frozenset({
 TRANSIENT_REASONS = frozenset({None, "None", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 
 
+def _transient_reasons(reasons: list) -> bool:
+    return any(r not in (None, "None") for r in reasons) and all(r in TRANSIENT_REASONS for r in reasons)
+
+
 def transient(error: BaseException) -> bool:
     """Whether a failed AWS call (as botocore, boto3 or PynamoDB raise it) may succeed if made again: a
     throttle, an internal error, a conflict with another transaction, a timeout or a dropped connection."""
@@ -82,12 +86,12 @@ def transient(error: BaseException) -> bool:
     while seen is not None:
         if isinstance(seen, (BotoConnectionError, HTTPClientError)):
             return True
+        if isinstance(seen, PynamoDBException) and isinstance(seen.cause, ClientError) and cancelled(seen):
+            return _transient_reasons(reason_codes(seen))
         if isinstance(seen, ClientError):
             code = seen.response.get("Error", {}).get("Code")
             if code == TRANSACTION_CANCELLED:
-                reasons = [r.get("Code") for r in seen.response.get("CancellationReasons", [])]
-                return bool(reasons) and all(r in TRANSIENT_REASONS for r in reasons) \
-                    and any(r not in (None, "None") for r in reasons)
+                return _transient_reasons([r.get("Code") for r in seen.response.get("CancellationReasons", [])])
             return code in TRANSIENT_CODES
         seen = getattr(seen, "cause", None) or seen.__cause__ or seen.__context__
     return False

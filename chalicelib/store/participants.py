@@ -1,7 +1,6 @@
 """Participants and their unique phone and CCCD claims; a participant's token version moved on, atomically."""
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -67,33 +66,29 @@ def from_image(image: dict) -> Participant:
     return _to_participant(ParticipantModel.from_raw_data(image))
 
 
-def register(participant: Participant, tries: int = 4) -> None:
+def register(participant: Participant) -> None:
     """Stores the participant and claims its phone (and CCCD) in one transaction: no duplicate can slip in.
-    A transaction cancelled only because another one touched the same claim at that moment is tried again,
-    so the claim's condition, not the timing, decides. Trying it again after a fault is safe: the participant's
-    new id tells its own earlier write from another registration."""
+    A claim already taken raises AlreadyClaimed; a transaction cancelled by another one touching the same claim
+    at that moment is a transient fault for the caller to try again (services/retries.py), so the claim's
+    condition, not the timing, decides. Trying again is safe: the participant's new id tells its own earlier
+    write (whose answer was lost) from another registration."""
     claims = [("phone", participant.phone)]
     if participant.id_number:
         claims.append(("id_number", participant.id_number))
-    for attempt in range(tries):
-        try:
-            with TransactWrite(connection=connection()) as tx:
-                tx.save(_to_item(participant), condition=ParticipantModel.participant_id.does_not_exist())
-                for field, value in claims:
-                    guard = GuardModel(_claim_key(field, value), participant_id=participant.id)
-                    tx.save(guard, condition=GuardModel.key.does_not_exist())
-            return
-        except TransactWriteError as error:
-            reasons = reason_codes(error)
-            if reasons[:1] == ["ConditionalCheckFailed"]:
-                return      # a new id already stored: an earlier try (whose answer was lost) did it all, atomically
-            for (field, _), reason in zip(claims, reasons[1:], strict=False):
-                if reason == "ConditionalCheckFailed":
-                    raise AlreadyClaimed(field) from error
-            conflicted = "TransactionConflict" in reasons
-            if not conflicted or attempt == tries - 1:
-                raise
-            time.sleep(0.02 * 2 ** attempt)
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            tx.save(_to_item(participant), condition=ParticipantModel.participant_id.does_not_exist())
+            for field, value in claims:
+                guard = GuardModel(_claim_key(field, value), participant_id=participant.id)
+                tx.save(guard, condition=GuardModel.key.does_not_exist())
+    except TransactWriteError as error:
+        reasons = reason_codes(error)
+        if reasons[:1] == ["ConditionalCheckFailed"]:
+            return      # this new id is stored already: an earlier try did it all, atomically
+        for (field, _), reason in zip(claims, reasons[1:], strict=False):
+            if reason == "ConditionalCheckFailed":
+                raise AlreadyClaimed(field) from error
+        raise
 
 
 def get(participant_id: str, consistent: bool = False) -> Participant | None:

@@ -10,6 +10,9 @@ ITERATOR_AGE_LIMIT_MS = 60_000
 API_5XX_RATE = 0.01
 
 
+BUSY_ANSWERS = 20             # 503 busy answers in 5 minutes before the alarm fires
+
+
 def _kebab(logical_id: str) -> str:
     """APIHandler → api-handler, AggregateAttempts → aggregate-attempts."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", logical_id).lower()
@@ -67,6 +70,11 @@ def alarms(functions: list[Function], config: dict) -> dict[str, dict]:
                 f"The {fn.name} function is more than {ITERATOR_AGE_LIMIT_MS // 1000} s behind its stream "
                 f"(IteratorAge, 2 of 3 minutes).",
                 "AWS/Lambda", "IteratorAge", dims, "Maximum", 60, 3, ITERATOR_AGE_LIMIT_MS, 2)
+    if any(fn.kind == "api" for fn in functions):
+        found["BusyAnswersAlarm"] = _alarm(
+            "busy-answers", f"More than {BUSY_ANSWERS} requests answered 503 busy in 5 minutes: DynamoDB faults or "
+            "throttles outlasted the write path's retries (BusyAnswers).",
+            "Cuocthi", "BusyAnswers", [{"Name": "service", "Value": "cuocthi"}], "Sum", 300, 1, BUSY_ANSWERS)
     found["StreamFailureQueueAlarm"] = _alarm(
         "stream-failures", "Stream records the aggregators gave up on are waiting in the on-failure queue.",
         "AWS/SQS", "ApproximateNumberOfMessagesVisible",

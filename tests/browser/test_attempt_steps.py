@@ -120,3 +120,27 @@ def test_at_the_deadline_an_empty_prediction_is_asked_for_not_invented(live_cont
     assert [body["prediction"] for body in sent] == [7]
     expect(page.get_by_text("Dự đoán: 7")).to_be_visible()
     assert page.problems == [], page.problems
+
+
+def test_a_busy_submission_is_sent_again_by_the_page_until_it_is_received(live_contest, page):
+    open_round(live_contest, n=5)
+    sent = begin(live_contest, page, "Lý Thị Thu")
+    busy = {"error": {"code": "busy", "message": "Hệ thống đang bận, vui lòng thử lại sau giây lát."}}
+    refused: list[int] = []
+
+    def overloaded(route):
+        if len(refused) < 2:        # the server is overloaded twice, then takes the submission
+            refused.append(1)
+            return route.fulfill(status=503, headers={"Retry-After": "1", "Content-Type": "application/json"},
+                                 body=json.dumps(busy))
+        return route.continue_()
+
+    page.route("**/submission", overloaded)
+    page.fill("#f-prediction", "12")
+    for question in page.locator(".question[data-question]").all():
+        question.locator("input[type=radio]").first.check()
+    page.locator("#submit").click()
+    expect(page.get_by_text("Hệ thống đang bận, tự động gửi lại sau")).to_be_visible()
+    expect(page.locator("#score")).to_be_visible(timeout=15000)
+    assert len(sent) == 3 and sent[0] == sent[1] == sent[2]        # the same submission each time
+    assert [p for p in page.problems if "/submission" not in p] == []

@@ -151,5 +151,5 @@ def test_warm_throughput_of_the_busy_tables_is_a_parameter(package):
         warm = {"ReadUnitsPerSecond": {"Ref": f"{prefix}WarmReads"},
                 "WriteUnitsPerSecond": {"Ref": f"{prefix}WarmWrites"}}
         assert tables[logical]["WarmThroughput"] == warm
-        assert all(index["WarmThroughput"] == warm for index in tables[logical]["GlobalSecondaryIndexes"])
+        assert all(index["WarmThroughput"] == warm for index in tables[logical].get("GlobalSecondaryIndexes", []))
         assert package.template["Parameters"][f"{prefix}WarmWrites"]["Default"] >= 4000

@@ -597,21 +597,27 @@
             if (current(seq)) location.hash = "#/ket-qua/" + enc(attempt.id);
             return;
           }
-          if (res.status >= 500 || res.status === 429) return retry();
+          if (res.status >= 500 || res.status === 429) return retry(res);
           submitting = false;
           button.disabled = res.status === 409;
           say(message(res.body));
           if (res.status === 409) add(status, el("a", {href: "#/", text: "Về trang chủ"}));
-        }, function () { retry(); });
+        }, function () { retry(null); });
       }
-      function retry() {
+      // A busy server (503 with Retry-After) or a lost connection: the same submission again, as the server
+      // asks or with a doubling pause, while the grace period lasts (a resent one is judged by its arrival).
+      function retry(res) {
         if (!current(seq)) return;
-        if (now() + delay > graceEnd + 60000) {
+        var busy = res && (res.status === 503 || res.status === 429);
+        var wait = Math.max(delay, busy ? res.retryAfter * 1000 : 0);
+        if (now() + wait > graceEnd + 60000) {
           submitting = false; button.disabled = false;
-          return say("Không gửi được bài thi do mất kết nối. Câu trả lời vẫn được lưu trên máy; hãy bấm Nộp bài để thử lại.");
+          return say((busy ? "Hệ thống đang quá tải nên chưa nhận được bài thi." : "Không gửi được bài thi do mất kết nối.") +
+            " Câu trả lời vẫn được lưu trên máy; hãy bấm Nộp bài để thử lại.");
         }
-        say("Mất kết nối, đang thử gửi lại sau " + Math.round(delay / 1000) + " giây… (câu trả lời vẫn được lưu trên máy)", "info");
-        later(delay, tryOnce);
+        say((busy ? "Hệ thống đang bận, tự động gửi lại sau " : "Mất kết nối, đang thử gửi lại sau ") +
+          Math.round(wait / 1000) + " giây… (câu trả lời vẫn được lưu trên máy)", "info");
+        later(wait, tryOnce);
         delay = Math.min(delay * 2, 15000);
       }
       tryOnce();

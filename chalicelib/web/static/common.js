@@ -173,7 +173,7 @@
             var parsed = null;
             try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
             if (response.status === 401 && t && opts.onUnauthorized) opts.onUnauthorized(t, path);
-            return {status: response.status, body: parsed};
+            return {status: response.status, body: parsed, retryAfter: Number(response.headers.get("Retry-After")) || 0};
           });
         }, opts.onNetworkError);
     };
