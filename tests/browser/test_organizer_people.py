@@ -114,7 +114,9 @@ def test_an_organizer_disqualifies_a_participant(live_contest, page):
     page.get_by_role("button", name="Cấp mật khẩu tạm").click()
     temporary = page.locator("#temporary-password").inner_text()
     assert len(temporary) == 10
-    assert live_contest.api.post("/api/sessions", {"phone": person["phone"], "password": temporary}).status == 200
+    session = live_contest.api.post("/api/sessions", {"phone": person["phone"], "password": temporary})
+    assert session.status == 200
+    assert live_contest.api.get("/api/me", token=token).status == 401     # the temporary password ended it
 
     page.get_by_role("button", name="Loại khỏi cuộc thi").click()
     expect(page.locator("#f-reason[aria-invalid]")).to_be_visible()          # a reason is required
@@ -122,7 +124,7 @@ def test_an_organizer_disqualifies_a_participant(live_contest, page):
     page.get_by_role("button", name="Loại khỏi cuộc thi").click()
     expect(page.get_by_role("status")).to_have_text("Đã loại thí sinh khỏi cuộc thi.")
     expect(page.locator("#card-facts")).to_contain_text("Bị loại – lý do: Thi hộ người khác")
-    reply = live_contest.api.post("/api/rounds/dot-1/attempts", token=token)
+    reply = live_contest.api.post("/api/rounds/dot-1/attempts", token=session.body["token"])
     assert (reply.status, reply.code) == (403, "disqualified")
     stored = live_contest.api.get(f"/api/admin/participants/{person['id']}", token=live_contest.admin)
     assert stored.body["participant"]["status"] == "disqualified"
