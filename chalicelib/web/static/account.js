@@ -87,7 +87,7 @@
       return el("div", {class: "field"}, button, status);
     }
     function codeField(code) {
-      return field("code", "Mã xác minh (6 chữ số, gửi qua tin nhắn)", code, "Bấm \u201cGửi mã xác minh\u201d để nhận mã.");
+      return field("code", "Mã xác minh (6 chữ số, gửi qua tin nhắn)", code, "Bấm \u201cGửi mã xác minh\u201d để nhận mã.", true);
     }
     function signedIn(res, onlyHere) {
       ctx.signIn(res.body, onlyHere);

@@ -153,7 +153,10 @@
     var nav = document.getElementById("nav");
     clear(nav);
     add(nav, el("a", {href: "#/", text: "Trang chủ"}));
-    JSON.parse(navPages).forEach(function (p) {
+    var order = Object.keys(PAGE_LABELS); // the rules first, then the instructions, then any other page
+    JSON.parse(navPages).sort(function (a, b) {
+      return (order.indexOf(a.slug) + 1 || 99) - (order.indexOf(b.slug) + 1 || 99);
+    }).forEach(function (p) {
       add(nav, el("a", {href: "#/trang/" + enc(p.slug), text: PAGE_LABELS[p.slug] || p.title}));
     });
     if (token()) {

@@ -69,12 +69,12 @@
         var people = r.body.individual || [], units = r.body.units || [];
         add(holder, el("p", {class: "muted", text: "Kết quả đã được ban tổ chức công bố lúc " + C.fmtTime(round.published_at) + "."}));
         if (!people.length && !units.length) return add(holder, el("p", {class: "muted", text: "Đợt thi này không có giải được trao."}));
-        if (people.length) add(holder, el("h3", {text: "Giải cá nhân"}), el("ol", {class: "prize-list"}, people.map(function (p) {
+        if (people.length) add(holder, el("h3", {text: "Giải cá nhân"}), el("ul", {class: "prize-list"}, people.map(function (p) {
           return el("li", {class: "prize-person"}, el("strong", {text: p.prize + (p.category ? " (" + (ctx.CATEGORY[p.category] || p.category) + ")" : "")}),
             el("span", {class: "prize-who", text: p.display_name}),
             el("span", {class: "sub", text: p.unit_name + " · " + p.correct + "/" + p.total + " câu đúng · " + ctx.fmtDuration(p.duration_ms)}));
         })));
-        if (units.length) add(holder, el("h3", {text: "Giải tập thể"}), el("ol", {class: "prize-list"}, units.map(function (u) {
+        if (units.length) add(holder, el("h3", {text: "Giải tập thể"}), el("ul", {class: "prize-list"}, units.map(function (u) {
           return el("li", {class: "prize-unit"}, el("strong", {text: u.prize}), el("span", {class: "prize-who", text: u.name}));
         })));
       }, function () { if (ctx.current(seq)) add(holder, alertBox("Không kết nối được máy chủ.")); });
