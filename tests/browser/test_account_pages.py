@@ -15,6 +15,11 @@ def stored_token(page) -> str:
     return page.evaluate("localStorage.getItem('cuocthi.token') || sessionStorage.getItem('cuocthi.token')")
 
 
+def logout(page) -> None:
+    page.locator("#nav").get_by_role("button", name="Đăng xuất").click()
+    expect(page.locator("#nav").get_by_role("link", name="Đăng nhập")).to_be_visible()
+
+
 def test_profile_edit_persists_and_the_unit_is_fixed_after_an_attempt(live_contest, page):
     open_round(live_contest)
     token, person = live_contest.register(name="Nguyễn Văn An")
@@ -99,8 +104,7 @@ def test_password_change_then_logout_and_login_with_the_new_password(live_contes
     token = stored_token(page)
     assert live_contest.api.get("/api/me", token=token).status == 200
 
-    page.locator("#nav").get_by_role("button", name="Đăng xuất").click()
-    expect(page.locator("#nav").get_by_role("link", name="Đăng nhập")).to_be_visible()
+    logout(page)
     assert stored_token(page) is None
     assert live_contest.api.get("/api/me", token=token).status == 401       # logout ended the session
 
@@ -138,8 +142,7 @@ def test_forgotten_password_with_the_code_from_the_sms_outbox(live_contest, page
     expect(page.locator("#nav")).to_contain_text("Lê Hoàng Bảo Ngọc")         # logged in with the returned token
     assert live_contest.api.get("/api/me", token=stored_token(page)).status == 200
 
-    page.locator("#nav").get_by_role("button", name="Đăng xuất").click()
-    expect(page.locator("#nav").get_by_role("link", name="Đăng nhập")).to_be_visible()
+    logout(page)
     login(page, live_contest.base, person["phone"], "mat-khau-moi-789")
     expect(page.locator("#nav")).to_contain_text("Lê Hoàng Bảo Ngọc")
     assert page.problems == [], page.problems

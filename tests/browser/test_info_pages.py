@@ -18,10 +18,11 @@ def test_rules_guide_and_announcements(live_contest, page):
     rules = "# Thể lệ\n\n**Đối tượng dự thi**: cán bộ, công chức và nhân dân trong tỉnh.\n\n<script>alert(1)</script>"
     assert api.put("/api/admin/pages/the-le", {"title": "Thể lệ cuộc thi", "body": rules}, token=admin).status == 200
     guide = "Bấm **Vào thi**, trả lời câu dự đoán rồi các câu hỏi.\n\n" + "Mộtđoạnchữrấtdàikhôngcókhoảngtrắng" * 8
-    assert api.put("/api/admin/pages/huong-dan", {"title": "Hướng dẫn dự thi", "body": guide}, token=admin).status == 200
+    reply = api.put("/api/admin/pages/huong-dan", {"title": "Hướng dẫn dự thi", "body": guide}, token=admin)
+    assert reply.status == 200, reply.text
     for i in range(1, 5):
-        reply = api.post("/api/admin/announcements", {"title": f"Thông báo số {i}", "body": f"Nội dung *thông báo* {i}."},
-                         token=admin)
+        notice = {"title": f"Thông báo số {i}", "body": f"Nội dung *thông báo* {i}."}
+        reply = api.post("/api/admin/announcements", notice, token=admin)
         assert reply.status == 201, reply.text
         time.sleep(0.01)
 
