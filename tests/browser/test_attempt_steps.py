@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from playwright.sync_api import expect
@@ -37,6 +38,7 @@ def test_the_start_step_names_the_attempt_and_its_cost_and_resuming_skips_it(liv
     expect(step).to_contain_text("5 câu hỏi trắc nghiệm, làm trong 10 phút.")
     expect(step).to_contain_text("Bạn đã dùng 1/5 lượt; sau lượt này còn 3 lượt.")
     expect(step).to_contain_text("Có bao nhiêu người trả lời đúng tất cả các câu?")
+    expect(step).to_contain_text("Nếu hết giờ mà chưa trả lời câu dự đoán, bài không được nộp và lượt thi vẫn bị tính.")
     expect(step).to_contain_text("lượt thi được tính ngay, kể cả khi bạn rời trang")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đợt thi dot-1")
     assert made == []  # looking at the step spends nothing
@@ -113,6 +115,9 @@ def test_at_the_deadline_an_empty_prediction_is_asked_for_not_invented(live_cont
     # Time is up: the page does not send the test with a made-up prediction; it asks for one (the grace period runs).
     expect(page.get_by_role("alert")).to_contain_text("bài chưa được nộp vì bạn chưa trả lời câu dự đoán",
                                                       timeout=10000)
+    # … and says how long is left to give it and what happens after that.
+    expect(page.get_by_role("alert")).to_contain_text(re.compile(r"Bạn còn \d+ (giây|phút) để nhập dự đoán"))
+    expect(page.get_by_role("alert")).to_contain_text("sau đó bài thi không được chấp nhận và lượt thi vẫn bị tính")
     assert sent == []
     page.fill("#f-prediction", "7")
     page.locator("#submit").click()

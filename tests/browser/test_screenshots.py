@@ -69,7 +69,13 @@ def test_screenshots(live_contest, browser):
         page.goto(base + "/#/bai-thi-cua-toi")
         page.wait_for_selector("[data-my-round] table")
         shot("bai-thi-cua-toi")
+        page.goto(base + "/#/tai-khoan")
+        page.wait_for_selector("#password-form")
+        shot("tai-khoan")
         page.evaluate("localStorage.clear()")
+        page.goto(base + "/#/quen-mat-khau")
+        page.wait_for_selector("#send-code")
+        shot("quen-mat-khau")
 
 
 def test_organizer_screenshots(live_contest, browser, monkeypatch):

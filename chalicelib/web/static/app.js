@@ -25,7 +25,13 @@
     id_number_taken: "Số CCCD này đã được đăng ký.",
     disqualified: "Tài khoản của bạn đã bị ban tổ chức loại khỏi cuộc thi nên không thể làm bài.",
     payload_too_large: "Dữ liệu gửi lên quá lớn.",
-    attempt_conflict: "Hệ thống đang bận, vui lòng tải lại trang để thử lại."
+    attempt_conflict: "Hệ thống đang bận, vui lòng tải lại trang để thử lại.",
+    bad_code: "Mã xác minh không đúng hoặc đã hết hạn. Vui lòng kiểm tra tin nhắn hoặc gửi lại mã.",
+    too_many_codes: "Bạn đã yêu cầu quá nhiều mã xác minh. Vui lòng thử lại sau ít phút.",
+    participant_has_attempts: "Bạn đã làm bài thi nên không thể đổi đơn vị hoặc đối tượng dự thi. " +
+      "Nếu cần đổi, vui lòng liên hệ ban tổ chức.",
+    page_not_found: "Trang này chưa có nội dung.",
+    round_not_published: "Kết quả của đợt thi chưa được công bố."
   };
   // The registration form's own words for each field the server may refuse (its texts are not all meant for people).
   var FIELD_MESSAGES = {
@@ -38,7 +44,7 @@
     id_number: "Số CCCD phải gồm đúng 12 chữ số.",
     email: "Địa chỉ email không hợp lệ."
   };
-  var STATUS = {scheduled: "Sắp mở", open: "Đang mở", closed: "Đã kết thúc", finalized: "Đã công bố kết quả"};
+  var STATUS = {scheduled: "Sắp mở", open: "Đang mở", closed: "Đã kết thúc", finalized: "Đang xét duyệt kết quả"};
   var ATTEMPT_STATUS = {in_progress: "Đang làm", submitted: "Đã nộp", expired: "Quá hạn, không được tính"};
   var CATEGORY = {official: "Cán bộ, công chức, viên chức, người lao động", citizen: "Nhân dân"};
   var CATEGORY_SHORT = {official: "CBCCVC", citizen: "Nhân dân"};
@@ -75,16 +81,37 @@
     return el("h1", null, text, round ? el("span", {class: "round-name", text: round.name}) : null);
   }
 
+  // A round's state for people: a finalized round's results are public only once published (published_at).
+  function statusLabel(round) {
+    if (round.published_at) return "Đã công bố kết quả";
+    return STATUS[round.status] || "";
+  }
+
   // --- session -------------------------------------------------------------------------------------------
   function token() { try { return localStorage.getItem(TOKEN_KEY) || sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } }
   function user() { try { return JSON.parse(localStorage.getItem(USER_KEY) || "null"); } catch (e) { return null; } }
-  function signIn(reply) {
-    localStorage.setItem(TOKEN_KEY, reply.token);
-    localStorage.setItem(USER_KEY, JSON.stringify({full_name: reply.participant.full_name, id: reply.participant.id}));
+  // A new token for the same session (after a password change): kept where the old one was.
+  function keepToken(t) {
+    if (sessionStorage.getItem(TOKEN_KEY)) sessionStorage.setItem(TOKEN_KEY, t); else localStorage.setItem(TOKEN_KEY, t);
   }
-  function signOut() {
+  function remember(participant) {
+    localStorage.setItem(USER_KEY, JSON.stringify({full_name: participant.full_name, id: participant.id}));
+  }
+  // `onlyHere`: the token is kept for this tab only (login without "Ghi nhớ trên máy này").
+  function signIn(reply, onlyHere) {
+    forget();
+    (onlyHere ? sessionStorage : localStorage).setItem(TOKEN_KEY, reply.token);
+    remember(reply.participant);
+  }
+  function forget() {
     localStorage.removeItem(TOKEN_KEY); localStorage.removeItem(USER_KEY); sessionStorage.removeItem(TOKEN_KEY);
-    drawNav(); location.hash = "#/";
+  }
+  // Logging out ends the session on the server too (the token stops working), then here.
+  function signOut() {
+    var t = token();
+    function done() { forget(); if (location.hash.length > 2) location.hash = "#/"; else route(); }
+    if (!t) return done();
+    api("DELETE", "/api/sessions/current").then(done, done);
   }
 
   // --- HTTP ----------------------------------------------------------------------------------------------
@@ -96,7 +123,8 @@
       if (!isNaN(date) && Math.abs(date - Date.now()) > 3000) clockSkew = date - Date.now();
     },
     onUnauthorized: function (t, path) {
-      if (path.indexOf("/api/sessions") !== 0) { localStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(TOKEN_KEY); drawNav(); }
+      // A wrong password on a login or a password change is no expired session.
+      if (path.indexOf("/api/sessions") !== 0 && path !== "/api/me/password") { localStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(TOKEN_KEY); drawNav(); }
     },
     onNetworkError: function () { throw new NetworkError(); }
   });
@@ -106,7 +134,11 @@
     if (fresh || !contestCache || Date.now() - contestCache.at > 30000) {
       var reply = api("GET", "/api/contest");
       contestCache = {at: Date.now(), reply: reply};
-      reply.then(function (r) { if (r.status !== 200) contestCache = null; }, function () { contestCache = null; });
+      reply.then(function (r) {
+        if (r.status !== 200) { contestCache = null; return; }
+        var pages = JSON.stringify(r.body.pages || []);
+        if (pages !== navPages) { navPages = pages; drawNav(); }
+      }, function () { contestCache = null; });
     }
     return contestCache.reply;
   }
@@ -115,13 +147,22 @@
   }
 
   // --- navigation ----------------------------------------------------------------------------------------
+  var navPages = "[]"; // the contest's pages (JSON of [{slug, title}]) as last drawn
+  var PAGE_LABELS = {"the-le": "Thể lệ", "huong-dan": "Hướng dẫn"};
   function drawNav() {
     var nav = document.getElementById("nav");
     clear(nav);
     add(nav, el("a", {href: "#/", text: "Trang chủ"}));
+    var order = Object.keys(PAGE_LABELS); // the rules first, then the instructions, then any other page
+    JSON.parse(navPages).sort(function (a, b) {
+      return (order.indexOf(a.slug) + 1 || 99) - (order.indexOf(b.slug) + 1 || 99);
+    }).forEach(function (p) {
+      add(nav, el("a", {href: "#/trang/" + enc(p.slug), text: PAGE_LABELS[p.slug] || p.title}));
+    });
     if (token()) {
       var u = user();
       add(nav, el("a", {href: "#/bai-thi-cua-toi", text: "Bài thi của tôi"}));
+      add(nav, el("a", {href: "#/tai-khoan", text: "Tài khoản"}));
       add(nav, el("span", {text: u && u.full_name ? "Xin chào, " + u.full_name : "Đã đăng nhập"}));
       add(nav, el("button", {type: "button", text: "Đăng xuất", onclick: signOut}));
     } else {
@@ -132,8 +173,6 @@
 
   var routes = [
     [/^\/?$/, home],
-    [/^\/dang-ky$/, register],
-    [/^\/dang-nhap$/, login],
     [/^\/thi\/([^/]+)$/, exam],
     [/^\/ket-qua\/([^/]+)$/, result],
     [/^\/bai-thi-cua-toi$/, myAttempts],
@@ -184,7 +223,7 @@
       if (r.status !== 200) return render(alertBox(message(r.body)));
       var c = r.body;
       document.title = c.name;
-      var countdowns = [], mineSlots = {};
+      var countdowns = [], mineSlots = {}, news = el("section", {id: "news", "aria-label": "Thông báo"});
       var list = el("ul", {class: "rounds"});
       (c.rounds || []).forEach(function (round) {
         var cd = el("span", {class: "countdown"});
@@ -192,7 +231,7 @@
         countdowns.push([cd, round]);
         mineSlots[round.id] = {node: mine, round: round};
         add(list, el("li", {class: "card round", "data-round": round.id},
-          el("h3", null, round.name + " ", el("span", {class: "badge " + round.status, text: STATUS[round.status] || round.status})),
+          el("h3", null, round.name + " ", el("span", {class: "badge " + round.status, text: statusLabel(round)})),
           el("div", {class: "muted", text: "Từ " + fmtTime(round.opens_at) + " đến " + fmtTime(round.closes_at)}),
           el("div", {text: round.questions_per_attempt + " câu hỏi, " + Math.round(round.time_limit_seconds / 60) +
             " phút mỗi lượt" + (round.max_attempts ? ", tối đa " + round.max_attempts + " lượt" : ", không giới hạn số lượt")}),
@@ -216,7 +255,8 @@
         token() ? null : el("p", {class: "info"}, "Chưa có tài khoản? ", el("a", {href: "#/dang-ky", text: "Đăng ký dự thi"}),
           " hoặc ", el("a", {href: "#/dang-nhap", text: "đăng nhập"}), "."),
         el("h2", {text: "Các đợt thi"}),
-        (c.rounds || []).length ? list : el("p", {class: "muted", text: "Chưa có đợt thi nào."}));
+        (c.rounds || []).length ? list : el("p", {class: "muted", text: "Chưa có đợt thi nào."}), news);
+      if (ctx.announcements) ctx.announcements(news, seq, 3);
       loadStats();
       every(30000, loadStats);
       if (token()) loadMine(seq, mineSlots);
@@ -240,197 +280,9 @@
     }, function () {});
   }
 
-  // --- registration and login ----------------------------------------------------------------------------
-  // The units in tree order (each after its parent, siblings by name), with their depth and full path.
-  function unitTreeOrder(units) {
-    var byParent = {}, byId = {}, ordered = [], seen = {};
-    units.forEach(function (u) { byId[u.id] = u; (byParent[u.parent_id || ""] = byParent[u.parent_id || ""] || []).push(u); });
-    Object.keys(byParent).forEach(function (k) { byParent[k].sort(function (a, b) { return a.name.localeCompare(b.name, "vi"); }); });
-    function path(u) {
-      var names = [], guard = 0;
-      while (u && guard++ < 20) { names.unshift(u.name); u = byId[u.parent_id]; }
-      return names.join(" › ");
-    }
-    (function walk(parent, depth) {
-      (byParent[parent] || []).forEach(function (u) {
-        if (seen[u.id]) return;
-        seen[u.id] = true;
-        ordered.push({unit: u, depth: depth, path: path(u)});
-        walk(u.id, depth + 1);
-      });
-    })("", 0);
-    units.forEach(function (u) { if (!seen[u.id]) ordered.push({unit: u, depth: 0, path: path(u)}); }); // parent unknown
-    return ordered;
-  }
-
-  // The unit picker: one tab stop. A combobox (the search box) owns a listbox of units; arrow keys move the active
-  // option (aria-activedescendant), Enter or a tap chooses it. Enter never submits the form.
-  function unitPicker(units) {
-    var ordered = unitTreeOrder(units), shown = [], active = -1, chosenId = "";
-    var search = el("input", {type: "text", role: "combobox", autocomplete: "off", "aria-autocomplete": "list",
-      "aria-expanded": "true", "aria-controls": "unit-list", placeholder: "Gõ để tìm đơn vị (ví dụ: Đồng Hới)"});
-    var list = el("ul", {class: "unitlist", id: "unit-list", role: "listbox", "aria-label": "Danh sách đơn vị"});
-    var chosen = el("div", {class: "unitchosen", "aria-live": "polite", text: "Chưa chọn đơn vị."});
-    function choose(o) {
-      chosenId = o.unit.id;
-      chosen.textContent = "Đã chọn: " + o.path;
-      search.dispatchEvent(new Event("change")); // clears the field's error
-      draw();
-    }
-    function setActive(i) {
-      active = i;
-      shown.forEach(function (o, k) { o.node.classList.toggle("active", k === i); });
-      if (i < 0) { search.removeAttribute("aria-activedescendant"); return; }
-      search.setAttribute("aria-activedescendant", shown[i].node.id);
-      shown[i].node.scrollIntoView({block: "nearest"});
-    }
-    function draw() {
-      clear(list);
-      var q = fold(search.value.trim());
-      shown = ordered.filter(function (o) { return !q || fold(o.path).indexOf(q) >= 0; });
-      shown.forEach(function (o, k) {
-        o.node = el("li", {role: "option", id: "unit-opt-" + k, "data-unit": o.unit.id,
-          "aria-selected": o.unit.id === chosenId ? "true" : "false",
-          onmousedown: function (ev) { ev.preventDefault(); }, // keep the focus in the search box
-          onclick: function () { choose(o); search.focus(); }});
-        o.node.style.paddingLeft = (0.5 + o.depth * 1.25) + "rem";
-        o.node.textContent = (o.depth ? "└ " : "") + o.unit.name;
-        add(list, o.node);
-      });
-      if (!shown.length) add(list, el("li", {class: "muted", role: "presentation", text: "Không tìm thấy đơn vị phù hợp."}));
-      var selected = shown.map(function (o) { return o.unit.id; }).indexOf(chosenId);
-      setActive(q && shown.length ? 0 : selected);
-    }
-    search.addEventListener("input", draw);
-    search.addEventListener("keydown", function (ev) {
-      var n = shown.length;
-      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
-        ev.preventDefault();
-        if (n) setActive(ev.key === "ArrowDown" ? Math.min(active + 1, n - 1) : Math.max(active - 1, 0));
-      } else if (ev.key === "Enter") {
-        ev.preventDefault();
-        if (active >= 0 && active < n) choose(shown[active]);
-      } else if (ev.key === "Escape" && search.value) {
-        ev.preventDefault();
-        search.value = "";
-        draw();
-      }
-    });
-    draw();
-    return {search: search, value: function () { return chosenId; }, box: el("div", null, list, chosen)};
-  }
-
-  function register() {
-    var seq = routeSeq;
-    whenLoaded(seq, [api("GET", "/api/units")], function (r) {
-      if (r.status !== 200) return render(alertBox(message(r.body)));
-      var picker = unitPicker(r.body.units || []);
-      var inputs = {
-        full_name: el("input", {type: "text", autocomplete: "name", maxlength: "100", required: true}),
-        phone: el("input", {type: "tel", autocomplete: "tel", inputmode: "tel", required: true}),
-        password: el("input", {type: "password", autocomplete: "new-password", minlength: "8", maxlength: "128", required: true}),
-        category: el("select", {required: true}, el("option", {value: "", text: "— Chọn đối tượng —"}),
-          el("option", {value: "official", text: CATEGORY.official}), el("option", {value: "citizen", text: CATEGORY.citizen})),
-        birth_year: el("input", {type: "text", inputmode: "numeric", maxlength: "4", autocomplete: "bday-year"}),
-        id_number: el("input", {type: "text", inputmode: "numeric", maxlength: "12"}),
-        email: el("input", {type: "email", autocomplete: "email"})
-      };
-      var top = el("div");
-      var button = el("button", {class: "btn", type: "submit", text: "Đăng ký"});
-      var unitField = field("unit_id", "Đơn vị công tác / nơi cư trú", picker.search);
-      unitField.insertBefore(picker.box, unitField.querySelector(".err"));
-      var form = el("form", {novalidate: true},
-        field("full_name", "Họ và tên", inputs.full_name),
-        field("phone", "Số điện thoại (dùng để đăng nhập)", inputs.phone),
-        field("password", "Mật khẩu", inputs.password, "Từ 8 đến 128 ký tự."),
-        field("category", "Đối tượng", inputs.category),
-        unitField,
-        field("birth_year", "Năm sinh (không bắt buộc)", inputs.birth_year),
-        field("id_number", "Số CCCD (không bắt buộc, 12 chữ số)", inputs.id_number),
-        field("email", "Email (không bắt buộc)", inputs.email),
-        top, button);
-      function show(fields, unknown) {
-        clear(top);
-        var shown = C.showFieldErrors(form, fields);
-        add(top, alertBox(shown.first ? "Vui lòng sửa các trường được đánh dấu." + (unknown ? " " + REFUSALS.invalid : "") : REFUSALS.invalid));
-        if (shown.first) shown.first.focus();
-      }
-      form.addEventListener("submit", function (ev) {
-        ev.preventDefault();
-        var body = {full_name: inputs.full_name.value.trim(), phone: inputs.phone.value.trim(), password: inputs.password.value,
-          unit_id: picker.value(), category: inputs.category.value};
-        var missing = {};
-        if (!body.full_name) missing.full_name = "Vui lòng nhập họ và tên.";
-        if (!body.phone) missing.phone = "Vui lòng nhập số điện thoại.";
-        if (!body.password) missing.password = "Vui lòng nhập mật khẩu.";
-        if (!body.category) missing.category = FIELD_MESSAGES.category;
-        if (!body.unit_id) missing.unit_id = "Vui lòng chọn đơn vị.";
-        if (Object.keys(missing).length) return show(missing);
-        var year = inputs.birth_year.value.trim();
-        if (year) body.birth_year = /^\d{4}$/.test(year) ? parseInt(year, 10) : year;
-        if (inputs.id_number.value.trim()) body.id_number = inputs.id_number.value.trim();
-        if (inputs.email.value.trim()) body.email = inputs.email.value.trim();
-        clear(top);
-        button.disabled = true;
-        api("POST", "/api/participants", body).then(function (res) {
-          button.disabled = false;
-          if (res.status === 201) { signIn(res.body); location.hash = "#/"; return; }
-          var err = (res.body && res.body.error) || {};
-          var fields = {}, unknown = false; // a field the form does not know gets no message of the server's
-          Object.keys(err.fields || {}).forEach(function (name) {
-            if (FIELD_MESSAGES[name]) fields[name] = FIELD_MESSAGES[name]; else unknown = true;
-          });
-          if (err.code === "phone_taken") fields = {phone: REFUSALS.phone_taken};
-          if (err.code === "id_number_taken") fields = {id_number: REFUSALS.id_number_taken};
-          if (Object.keys(fields).length || unknown) return show(fields, unknown);
-          add(top, alertBox(message(res.body)));
-        }, function (e) {
-          button.disabled = false;
-          add(top, alertBox(e instanceof NetworkError ? "Không kết nối được máy chủ, vui lòng thử lại." : "Đã có lỗi xảy ra."));
-        });
-      });
-      render(el("h1", {text: "Đăng ký dự thi"}), form,
-        el("p", null, "Đã có tài khoản? ", el("a", {href: "#/dang-nhap", text: "Đăng nhập"})));
-    });
-  }
-
-  function login() {
-    var phone = el("input", {type: "tel", autocomplete: "username", inputmode: "tel", required: true});
-    var password = el("input", {type: "password", autocomplete: "current-password", required: true});
-    var remember = el("input", {type: "checkbox", id: "f-remember", checked: true});
-    var top = el("div");
-    var button = el("button", {class: "btn", type: "submit", text: "Đăng nhập"});
-    var form = el("form", {novalidate: true}, field("phone", "Số điện thoại", phone), field("password", "Mật khẩu", password),
-      el("div", {class: "field"}, el("label", {class: "option", for: "f-remember"}, remember, "Ghi nhớ trên máy này")),
-      top, button);
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      clear(top);
-      button.disabled = true;
-      api("POST", "/api/sessions", {phone: phone.value.trim(), password: password.value}).then(function (res) {
-        button.disabled = false;
-        if (res.status === 200) {
-          signIn(res.body);
-          if (!remember.checked) { sessionStorage.setItem(TOKEN_KEY, res.body.token); localStorage.removeItem(TOKEN_KEY); }
-          var back = sessionStorage.getItem("cuocthi.after_login");
-          sessionStorage.removeItem("cuocthi.after_login");
-          location.hash = back || "#/";
-          return;
-        }
-        var fields = (res.body && res.body.error && res.body.error.fields) || {};
-        var shown = {};
-        if (fields.phone) shown.phone = FIELD_MESSAGES.phone;
-        if (fields.password) shown.password = "Vui lòng nhập mật khẩu.";
-        C.showFieldErrors(form, shown);
-        add(top, alertBox(message(res.body)));
-      }, function () { button.disabled = false; add(top, alertBox("Không kết nối được máy chủ, vui lòng thử lại.")); });
-    });
-    render(el("h1", {text: "Đăng nhập"}), form, el("p", null, "Chưa có tài khoản? ", el("a", {href: "#/dang-ky", text: "Đăng ký"})));
-  }
-
-  function needLogin() {
+  function needLogin(why) {
     sessionStorage.setItem("cuocthi.after_login", location.hash);
-    render(el("h1", {text: "Cần đăng nhập"}), el("p", {text: "Bạn cần đăng nhập để làm bài thi."}),
+    render(el("h1", {text: "Cần đăng nhập"}), el("p", {text: why || "Bạn cần đăng nhập để làm bài thi."}),
       actions(el("a", {class: "btn", href: "#/dang-nhap", text: "Đăng nhập"}), el("a", {class: "btn secondary", href: "#/dang-ky", text: "Đăng ký"})));
   }
 
@@ -480,7 +332,8 @@
             : "Bạn đã dùng " + used + "/" + limit + " lượt; " + (used + 1 < limit ? "sau lượt này còn " + (limit - used - 1) + " lượt."
               : "đây là lượt cuối cùng.")}),
           round.prediction_question ? el("li", null, "Câu dự đoán (bắt buộc, ở đầu bài thi): ",
-            el("q", {text: round.prediction_question})) : null,
+            el("q", {text: round.prediction_question}), ". Nếu hết giờ mà chưa trả lời câu dự đoán, bài không được nộp " +
+            "và lượt thi vẫn bị tính.") : null,
           el("li", {text: "Kết quả được tính theo lượt thi tốt nhất của bạn."})),
         el("p", {class: "warn", text: "Khi bấm \u201cBắt đầu làm bài\u201d, lượt thi được tính ngay, kể cả khi bạn rời trang hoặc không nộp bài."}),
         actions(button, el("a", {class: "btn secondary", href: "#/", text: "Để sau"}))));
@@ -568,12 +421,18 @@
       // A round without a prediction question asks nothing; the API still wants a number.
       return {answers: answers, prediction: prediction ? state.prediction : 0};
     }
+    // At the deadline without a prediction: what is left of the grace period, and what happens after it.
+    function lateText() {
+      var left = Math.floor((graceEnd - now()) / 1000);
+      return left > 0 ? "Đã hết giờ nhưng bài chưa được nộp vì bạn chưa trả lời câu dự đoán (ở đầu bài thi). Bạn còn " +
+        C.fmtWait(left) + " để nhập dự đoán và bấm \u201cNộp bài\u201d; sau đó bài thi không được chấp nhận và lượt thi vẫn bị tính."
+        : "Đã hết giờ mà bài chưa có câu dự đoán nên không được nộp. Bài thi này không được tính kết quả, lượt thi vẫn bị tính.";
+    }
     function submit(auto) {
       if (submitting) return;
       if (prediction && typeof state.prediction !== "number") {
         markPrediction("Bạn chưa trả lời câu dự đoán.");
-        say(auto ? "Đã hết giờ nhưng bài chưa được nộp vì bạn chưa trả lời câu dự đoán (ở đầu bài thi). " +
-          "Hãy nhập dự đoán rồi bấm \u201cNộp bài\u201d ngay." : "Chưa nộp bài: bạn chưa trả lời câu dự đoán (ở đầu bài thi).");
+        say(auto ? lateText() : "Chưa nộp bài: bạn chưa trả lời câu dự đoán (ở đầu bài thi).");
         prediction.focus();
         return;
       }
@@ -771,14 +630,15 @@
   }
 
   // --- public tables -------------------------------------------------------------------------------------
-  // A public page of one round: the round's name in the title, then `draw(holder, round)` every `period` ms.
-  function roundPage(roundId, heading, links, period, draw) {
+  // A public page of one round: the round's name in the title, `above(round, seq)` (once, may be null), then
+  // `draw(holder, round)` every `period` ms.
+  function roundPage(roundId, heading, links, period, draw, above) {
     var seq = routeSeq;
     var holder = el("div", {id: "board"}, el("p", {class: "muted", text: "Đang tải…"}));
     whenLoaded(seq, [loadContest()], function (contest) {
       var round = roundOf(contest.body, roundId);
       if (contest.status === 200 && !round) return render(title(heading), alertBox(REFUSALS.round_not_found), actions(homeLink()));
-      render(title(heading, round), holder, el("p", {class: "links"}, links));
+      render(title(heading, round), above ? above(round, seq) : null, holder, el("p", {class: "links"}, links));
       function load() { draw(holder, round, seq); }
       load();
       every(period, load);
@@ -831,7 +691,7 @@
               ["Nộp lúc", fmtTime(e.submitted_at)]].concat(b.final ? [["Dự đoán", fmtInt(e.prediction)]] : []);
           }}));
         });
-      });
+      }, function (round, seq) { return round && round.published_at && ctx.prizes ? ctx.prizes(round, seq) : null; });
   }
 
   // The unit table as a tree: top-level units ranked among themselves, each district's communes folded under it
@@ -916,6 +776,16 @@
       });
   }
 
+  // The page modules (account.js, info.js) add their routes and helpers to this context.
+  var ctx = {
+    api: api, render: render, token: token, user: user, signIn: signIn, keepToken: keepToken, remember: remember,
+    loadContest: loadContest, roundOf: roundOf, whenLoaded: whenLoaded, current: current, failed: failed,
+    seq: function () { return routeSeq; }, later: later, title: title, actions: actions, homeLink: homeLink,
+    needLogin: needLogin, message: message, REFUSALS: REFUSALS, FIELD_MESSAGES: FIELD_MESSAGES, CATEGORY: CATEGORY,
+    NetworkError: NetworkError, fmtDuration: fmtDuration, drawNav: drawNav, signOut: signOut,
+    route: function (pattern, show) { routes.push([pattern, show]); }
+  };
+  C.modules.forEach(function (setup) { setup(ctx); });
   window.addEventListener("hashchange", route);
   route();
 })();

@@ -95,6 +95,18 @@
     } catch (e) { return iso; }
   }
   function pad(x) { return (x < 10 ? "0" : "") + x; }
+  // A wait in seconds as people say it: "45 giây", "3 phút", "1 giờ 5 phút".
+  function fmtWait(seconds) {
+    var s = Math.max(1, Math.ceil(Number(seconds) || 0));
+    if (s < 60) return s + " giây";
+    var m = Math.ceil(s / 60);
+    return m < 60 ? m + " phút" : Math.floor(m / 60) + " giờ" + (m % 60 ? " " + (m % 60) + " phút" : "");
+  }
+  // The wait a 429 answer asks for (its Retry-After header, in seconds), as text; null without one.
+  function retryWait(reply) {
+    var header = reply && reply.headers && reply.headers.get("Retry-After");
+    return header && /^\d+$/.test(header) ? fmtWait(parseInt(header, 10)) : null;
+  }
 
   // --- the contest's time zone ----------------------------------------------------------------------------
   function setTimeZone(tz) {
@@ -140,7 +152,7 @@
       return texts[code] || (body && body.error && body.error.message) || fallback || DEFAULT_ERROR;
     };
   }
-  // api(method, path, body, contentType) → Promise of {status, body (parsed JSON or null)}. A body is sent as JSON,
+  // api(method, path, body, contentType) → Promise of {status, body (parsed JSON or null), headers}. A body is sent as JSON,
   // or as is when contentType is given. opts.token() gives the bearer token; opts.onResponse(response) sees every
   // response; opts.onUnauthorized(token, path) runs on a 401 to a request that carried a token;
   // opts.onNetworkError() gives the result (or throws) when the request could not be made.
@@ -173,13 +185,20 @@
             var parsed = null;
             try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
             if (response.status === 401 && t && opts.onUnauthorized) opts.onUnauthorized(t, path);
-            return {status: response.status, body: parsed, retryAfter: Number(response.headers.get("Retry-After")) || 0};
+            return {status: response.status, body: parsed, headers: response.headers,
+                    retryAfter: Number(response.headers.get("Retry-After")) || 0};
           });
         }, opts.onNetworkError);
     };
   }
 
+  // Page modules (account.js, info.js) are loaded before app.js and register here; app.js calls each one with
+  // its context (the API client, the session, the router) before it draws the first page.
+  var modules = [];
+  function module(setup) { modules.push(setup); }
+
   window.CuocThi = {
+    modules: modules, module: module, fmtWait: fmtWait, retryWait: retryWait,
     TZ: TZ, el: el, svg: svg, add: add, clear: clear, render: render, alertBox: alertBox, field: field,
     showFieldErrors: showFieldErrors, fold: fold, fmtInt: fmtInt, fmtRate: fmtRate, fmtTime: fmtTime, pad: pad, timers: timers, messages: messages, client: client,
     setTimeZone: setTimeZone, zoneLabel: zoneLabel, toZoneInput: toZoneInput, fromZoneInput: fromZoneInput
