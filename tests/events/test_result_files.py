@@ -148,3 +148,16 @@ def test_the_files_open_as_an_office_expects(api, closed_round):
     assert "%" in rate.number_format
     unit_csv = list(csv.reader(io.StringIO(files["units.csv"].decode("utf-8-sig"))))
     assert "Mã đơn vị cấp trên" in unit_csv[0] and "Đơn vị cấp trên" in unit_csv[0]
+
+
+def test_the_files_follow_the_zone_the_organizers_set(api, closed_round):
+    reply = api.put("/api/admin/contest", {"timezone": "Asia/Tokyo"}, token=closed_round.admin)
+    assert reply.status == 200, reply.text
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    files = _stored()
+    header, *rows = list(csv.reader(io.StringIO(files["ranking.csv"].decode("utf-8-sig"))))
+    texts = [row[header.index("Thời điểm nộp bài")] for row in rows]
+    assert texts and all(t.endswith("+09:00") for t in texts)
+    sheet = _book(files["ranking.xlsx"]).active
+    cells = [row[header.index("Thời điểm nộp bài")].value for row in sheet.iter_rows(min_row=2)]
+    assert cells == [datetime.fromisoformat(t).replace(tzinfo=None) for t in texts]     # Tokyo's wall clock
