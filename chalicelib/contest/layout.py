@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from chalicelib.contest import sheets, tables
 from chalicelib.contest.times import LocalClock, sheet_duration
@@ -40,25 +40,25 @@ class Layout:
         self.columns, self.clock = list(columns), LocalClock(zone)
         self.header = [c.label for c in columns]
         self.sheet_header = [c.shown for c in columns]
-        to_csv: dict[str, Callable[[object], object]] = {"time": self._iso}
-        to_xml: dict[str, Callable[[object], str]] = {"time": self.time_cell, "rate": self._rate,
+        to_csv: dict[str, Callable[[Any], object]] = {"time": self._iso}
+        to_xml: dict[str, Callable[[Any], str]] = {"time": self.time_cell, "rate": self._rate,
                                                       "duration": self.duration_cell}
         self._csv = [to_csv.get(c.kind) for c in columns]
         self._xml = [to_xml.get(c.kind, sheets.cell) for c in columns]
 
-    def _iso(self, ms: object) -> str | None:
-        return None if ms is None else self.clock.iso(ms)  # type: ignore[arg-type]
+    def _iso(self, ms: Any) -> str | None:
+        return None if ms is None else self.clock.iso(ms)
 
-    def time_cell(self, ms: object) -> str:
-        return "<c/>" if ms is None else sheets.styled(self.clock.sheet_days(ms), sheets.TIME)  # type: ignore[arg-type]
-
-    @staticmethod
-    def duration_cell(ms: object) -> str:
-        return "<c/>" if ms is None else sheets.styled(sheet_duration(ms), sheets.DURATION)  # type: ignore[arg-type]
+    def time_cell(self, ms: Any) -> str:
+        return "<c/>" if ms is None else sheets.styled(self.clock.sheet_days(ms), sheets.TIME)
 
     @staticmethod
-    def _rate(fraction: object) -> str:
-        return sheets.styled(fraction, sheets.RATE)  # type: ignore[arg-type]
+    def duration_cell(ms: Any) -> str:
+        return "<c/>" if ms is None else sheets.styled(sheet_duration(ms), sheets.DURATION)
+
+    @staticmethod
+    def _rate(fraction: Any) -> str:
+        return sheets.styled(fraction, sheets.RATE)
 
     def csv_cells(self, row: Sequence) -> list:
         return tables.csv_cells([v if f is None else f(v) for f, v in zip(self._csv, row, strict=True)])

@@ -251,8 +251,8 @@ def write_workbook(out: BinaryIO, title: str, header: Sequence[str], sheets: lis
               'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
     entries = "".join(f'<sheet name="{text(t)}" sheetId="{n}" r:id="rId{n}"/>' for n, t in enumerate(titles, 1))
     book.text("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} {_REL_NS}>'
-                                 f"<sheets>{entries}</sheets>{_filter_names(titles, sheets, len(header))}"
-                                 "</workbook>")
+                                 f"<bookViews><workbookView/></bookViews><sheets>{entries}</sheets>"
+                                 f"{_filter_names(titles, sheets, len(header))}</workbook>")
     book.text("xl/_rels/workbook.xml.rels", _workbook_links(len(sheets)))
     book.text("xl/styles.xml", _STYLES)
     head = _SHEET_HEAD + _cols(widths) + "<sheetData>" + header_xml(header)
