@@ -165,19 +165,6 @@ def _csv_writer(out: TextIO, header: list[str]) -> Callable[[Sequence], None]:
     return lambda row: writer.writerow([_csv_cell(value) for value in row])
 
 
-def write_csv_and_xlsx(csv_out: TextIO, xlsx_target: str | BinaryIO, sheet_title: str, header: list[str],
-                       rows: Iterable[Sequence]) -> None:
-    """The same rows as CSV and as XLSX, in one pass over them (rows read from storage are read once)."""
-    write_csv_row = _csv_writer(csv_out, header)
-
-    def copied() -> Iterator[Sequence]:
-        for row in rows:
-            write_csv_row(row)
-            yield row
-
-    write_xlsx_to(xlsx_target, sheet_title, header, copied())
-
-
 def csv_cells(row: Sequence) -> list:
     """A row's cells as CSV writes them: None empty, text that a spreadsheet would run as a formula quoted."""
     return [_csv_cell(value) for value in row]

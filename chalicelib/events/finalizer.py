@@ -37,10 +37,12 @@ from chalicelib.contest.finals import (
     task_keys,
     total_truth,
 )
+from chalicelib.contest.layout import Layout, Widths
 from chalicelib.contest.names import mask_name
 from chalicelib.contest.prizes import total_awards
 from chalicelib.contest.ranking import RankedEntry, ScoredAttempt
 from chalicelib.contest.rounds import Round
+from chalicelib.contest.settings import ContestSettings
 from chalicelib.contest.units import Targets, UnitStanding, UnitTally, UnitTree, roll_up, unit_standings
 from chalicelib.events import exports, prize_results
 from chalicelib.events.workspace import Workspace
@@ -82,10 +84,16 @@ def excluded_of(round_: Round) -> frozenset[str]:
 
 
 def plan(round_id: str, run: str, tasks: int, workspace: dict, excluded: Iterable[str] = (),
-         sheet_rows: int = sheets.SHEET_ROWS) -> dict:
+         sheet_rows: int = sheets.SHEET_ROWS, timezone: str = ContestSettings.timezone) -> dict:
+    """`timezone`: the contest's, the result files' times are written in it."""
     tasks = max(1, min(tasks, attempt_store.ROUND_SHARDS))
     return {"round_id": round_id, "run": run, "tasks": tasks, "partitions": attempt_store.ROUND_SHARDS,
-            "workspace": workspace, "excluded": sorted(excluded), "sheet_rows": sheet_rows}
+            "workspace": workspace, "excluded": sorted(excluded), "sheet_rows": sheet_rows, "timezone": timezone}
+
+
+def _zone(planned: dict) -> str:
+    """The plan's time zone (a plan made before plans named one: the default)."""
+    return planned.get("timezone", ContestSettings.timezone)
 
 
 def jobs(planned: dict) -> list[dict]:
@@ -119,7 +127,7 @@ def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
     space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
     ids = json.loads(b"".join(space.chunks(f"{task}.people.json")))
     people, unit_names = source.people(ids), source.unit_names()
-    rows = exports.AttemptRows(people, unit_names)
+    rows = exports.AttemptRows(people, unit_names, _zone(job))
     with space.writer(f"{task}.attempts.csv") as csv_out, space.writer(f"{task}.attempts.xlsx") as xlsx_out:
         csv_part = io.TextIOWrapper(csv_out, encoding="utf-8", newline="")
         fragments = sheets.FragmentWriter(xlsx_out, job["sheet_rows"] - 1)
@@ -134,13 +142,14 @@ def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
         csv_part.flush()
         csv_part.detach()
         laid = fragments.close()
-    ranking = exports.RankingRows(people, unit_names, truth)
+    ranking = exports.RankingRows(people, unit_names, truth, _zone(job))
     with space.writer(f"{task}.bests.jsonl") as out:
         for a in result.bests:
             person = people.get(a.participant_id) or exports.Person(None, None)
             out.write(json.dumps([*a[:10], list(a.flags), person.full_name, *ranking.rest(a)],
                                  ensure_ascii=False).encode() + b"\n")
-    meta = {"fragments": [list(f) for f in laid],
+    meta = {"fragments": [list(f) for f in laid], "widths": {"attempts": rows.widths.sizes,
+                                                             "ranking": ranking.widths.sizes},
             "units": {uid: [getattr(t, name) for name in _TALLY] for uid, t in result.units.items()}}
     with space.writer(f"{task}.meta.json") as out:
         out.write(json.dumps(meta).encode())
@@ -196,35 +205,42 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
             if rank <= prize_depth or category_rank <= prize_depth:
                 summary.leaders.append(RankedEntry(rank, category_rank, _scored(a)))
             yield rank, category_rank, csv_rest, xml_rest
-    with sink("ranking.csv") as csv_out, sink("ranking.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
-        exports.write_ranked(csv_out, xlsx_out, spool, exports.RANKING_HEADER, ranking_rows(), planned["sheet_rows"])
     metas = [json.loads(b"".join(space.chunks(f"{t:04d}.meta.json"))) for t in tasks]
+    with sink("ranking.csv") as csv_out, sink("ranking.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
+        exports.write_ranked(csv_out, xlsx_out, spool, _widths(exports.RANKING, metas, "ranking"), ranking_rows(),
+                             planned["sheet_rows"])
     own: dict[str, UnitTally] = {}
     for meta in metas:
         add_tallies(own, {uid: UnitTally(*values) for uid, values in meta["units"].items()})
     summary.units = unit_standings(tree, roll_up(tree, own), targets)
-    _write_both(sink, "units", exports.UNITS_HEADER, exports.unit_rows(summary.units), planned["sheet_rows"])
+    exports.write_both(sink, "units", Layout(exports.UNITS, _zone(planned)), exports.unit_rows(summary.units, tree),
+                       planned["sheet_rows"])
     with sink("attempts.csv") as out:
-        exports.join_csv(out, exports.ATTEMPTS_HEADER, (space.chunks(f"{t:04d}.attempts.csv") for t in tasks))
+        exports.join_csv(out, exports.ATTEMPTS, (space.chunks(f"{t:04d}.attempts.csv") for t in tasks))
     pieces = [(space.reader(f"{t:04d}.attempts.xlsx"), sheets.Fragment(*f))
               for t, meta in zip(tasks, metas, strict=True) for f in meta["fragments"]]
     summary.attempts = sum(f.rows for _, f in pieces)
     with sink("attempts.xlsx") as out:
-        exports.join_xlsx(out, "attempts", exports.ATTEMPTS_HEADER, pieces, planned["sheet_rows"])
+        exports.join_xlsx(out, "attempts", exports.ATTEMPTS, pieces, _widths(exports.ATTEMPTS, metas, "attempts"),
+                          planned["sheet_rows"])
     return summary
 
 
-def _write_both(sink: Sink, name: str, header: list[str], rows: Iterable[list], sheet_rows: int) -> None:
-    with sink(f"{name}.csv") as csv_out, sink(f"{name}.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
-        exports.write_both(csv_out, xlsx_out, spool, name, header, rows, sheet_rows)
+def _widths(columns: list, metas: list[dict], name: str) -> Widths:
+    """A file's column widths from the samples the tasks measured."""
+    widths = Widths(columns)
+    for meta in metas:
+        widths.add(meta["widths"][name])
+    return widths
 
 
-def _prizes(round_: Round, summary: Summary, tree: UnitTree, sink: Sink, sheet_rows: int) -> None:
+def _prizes(round_: Round, summary: Summary, tree: UnitTree, sink: Sink, planned: dict) -> None:
     """The round's prizes awarded down the ranking's head and the unit table: the `prizes` file and its snapshot."""
     awards = prize_results.award(round_, summary.leaders, summary.units, tree)
     names = prize_results.Names.of(participant_store.get_many(prize_results.winners(awards)),
                                    {unit.id: unit.name for unit in tree.units()})
-    _write_both(sink, "prizes", prize_results.PRIZES_HEADER, prize_results.prize_rows(awards, names), sheet_rows)
+    exports.write_both(sink, "prizes", Layout(prize_results.PRIZES, _zone(planned)),
+                       prize_results.prize_rows(awards, names), planned["sheet_rows"])
     standing_store.save_final(round_.id, "prizes", [prize_results.snapshot(awards, names)])   # one row
 
 
@@ -251,7 +267,7 @@ def merge_and_publish(round_: Round, planned: dict, truth: int, started: float |
     sink = _Written(round_.id)
     summary = merge(planned, truth, tree, sink, contest_service.settings(fresh=True).targets,
                     total_awards(round_.prizes))
-    _prizes(round_, summary, tree, sink, planned["sheet_rows"])
+    _prizes(round_, summary, tree, sink, planned)
     for part, rows in summary.top.items():
         standing_store.save_final(round_.id, part, rows)
     standing_store.save_final(round_.id, "units", [asdict(s) for s in summary.units])
@@ -274,7 +290,8 @@ def finalize(round_: Round, mapper: Mapper = map, tasks: int = LOCAL_TASKS,
     """The whole finalization here and now: the tasks through `mapper` (map, or a process pool's map)."""
     started = time.monotonic()
     with Workspace.temporary() as space:
-        planned = plan(round_.id, uuid.uuid4().hex[:12], tasks, space.spec, excluded_of(round_), sheet_rows)
+        planned = plan(round_.id, uuid.uuid4().hex[:12], tasks, space.spec, excluded_of(round_), sheet_rows,
+                       contest_service.settings(fresh=True).timezone)
         counts = list(mapper(count_task, jobs(planned)))
         truth = truth_of(planned, counts, round_.prediction_target)
         list(mapper(partial(reduce_task, truth=truth), jobs(planned)))

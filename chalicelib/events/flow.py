@@ -11,6 +11,7 @@ from chalicelib import errors
 from chalicelib.contest.rounds import Round
 from chalicelib.events import finalizer, lifecycle
 from chalicelib.events.workspace import Workspace
+from chalicelib.services import contest as contest_service
 from chalicelib.store import rounds as round_store
 
 # Reduce tasks of a finalization in the cloud; each reads every TASKS-th partition of the accepted-attempts index.
@@ -29,7 +30,8 @@ def handle(event: dict) -> Any:
     if step == "plan":
         round_ = _round(event["round_id"])
         planned = finalizer.plan(round_.id, event["run"], CLOUD_TASKS,
-                                 Workspace.bucket(round_.id, event["run"]).spec, finalizer.excluded_of(round_))
+                                 Workspace.bucket(round_.id, event["run"]).spec, finalizer.excluded_of(round_),
+                                 timezone=contest_service.settings(fresh=True).timezone)
         return {**planned, "jobs": finalizer.jobs(planned)}
     if step == "count":
         return finalizer.count_task(event["job"])

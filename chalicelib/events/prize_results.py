@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from chalicelib.contest import prizes
+from chalicelib.contest.layout import Column
 from chalicelib.contest.names import mask_name
 from chalicelib.contest.participants import Participant
 from chalicelib.contest.ranking import RankedEntry
@@ -14,8 +15,10 @@ from chalicelib.contest.rounds import Round
 from chalicelib.contest.units import UnitStanding, UnitTree
 from chalicelib.events.exports import CATEGORY_NAMES
 
-PRIZES_HEADER = ["Loại giải", "Giải", "Đối tượng", "Hạng", "Họ và tên", "Số điện thoại", "Đơn vị", "Số câu đúng",
-                 "Tổng số câu", "Thời gian làm bài (ms)", "Người dự thi của đơn vị", "Mã thí sinh hoặc đơn vị"]
+PRIZES = [Column(label) for label in ("Loại giải", "Giải", "Đối tượng", "Hạng", "Họ và tên", "Số điện thoại", "Đơn vị",
+                                      "Số câu đúng", "Tổng số câu")] + [
+    Column("Thời gian làm bài (ms)", "duration", "Thời gian làm bài"), Column("Người dự thi của đơn vị"),
+    Column("Mã thí sinh hoặc đơn vị")]
 OVERALL = "Xếp chung"
 
 

@@ -12,13 +12,11 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from chalicelib import runtime
-from chalicelib.contest import tables
 from chalicelib.contest.export_jobs import LEASE_MS, MAX_TRIES, ExportJob
+from chalicelib.contest.layout import Column, Layout, write_both
 from chalicelib.contest.participants import Participant
 from chalicelib.contest.units import UnitTree
 from chalicelib.events.exports import CATEGORY_NAMES
@@ -28,21 +26,20 @@ from chalicelib.store import exports as export_store
 from chalicelib.store import roster
 from chalicelib.store import units as unit_store
 
-HEADER = ["Mã thí sinh", "Họ và tên", "Số điện thoại", "Mã đơn vị", "Đơn vị", "Đối tượng", "Năm sinh", "Email",
-          "Thời điểm đăng ký", "Đã xác thực số điện thoại", "Trạng thái", "Lý do loại"]
+COLUMNS = [Column(label) for label in ("Mã thí sinh", "Họ và tên", "Số điện thoại", "Mã đơn vị", "Đơn vị",
+                                       "Đối tượng", "Năm sinh", "Email")] + [
+    Column("Thời điểm đăng ký", "time"), Column("Đã xác thực số điện thoại"), Column("Trạng thái"),
+    Column("Lý do loại")]
+SHEET_TITLE = "Đăng ký"
 STATUS_NAMES = {"active": "Đang dự thi", "disqualified": "Bị loại"}
 START_WITHIN_SECONDS = 300      # a run starts no new build after this: a Lambda has 15 minutes in all
 
 
-def local_time(ms: int, zone: ZoneInfo) -> str:
-    """`2021-10-01 07:00:00`: the contest's time zone, as a spreadsheet shows it."""
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def rows(people: Iterator[Participant], unit_names: dict[str, str], zone: ZoneInfo) -> Iterator[list]:
+def rows(people: Iterator[Participant], unit_names: dict[str, str]) -> Iterator[list]:
+    """The rows as plain values (the registration time in ms: `Layout` writes it in the contest's zone)."""
     for p in people:
         yield [p.id, p.full_name, p.phone, p.unit_id, unit_names.get(p.unit_id, p.unit_id),
-               CATEGORY_NAMES.get(p.category, p.category), p.birth_year, p.email, local_time(p.registered_at, zone),
+               CATEGORY_NAMES.get(p.category, p.category), p.birth_year, p.email, p.registered_at,
                "Có" if p.verified else "Không", STATUS_NAMES.get(p.status, p.status), p.disqualified_reason]
 
 
@@ -51,31 +48,20 @@ def _people(units: list[str]) -> Iterator[Participant]:
         yield from roster.everyone_in_unit(unit_id)
 
 
-class _Counted:
-    def __init__(self, items: Iterator) -> None:
-        self.items, self.count = items, 0
-
-    def __iter__(self) -> Iterator:
-        for item in self.items:
-            self.count += 1
-            yield item
-
-
 @tracer.capture_method
 def build(job: ExportJob) -> int:
     """Writes the job's two files to the bucket; returns the number of rows."""
     tree = UnitTree(unit_store.list_units(fresh=True))
     units = tree.subtree(job.unit_id) if job.unit_id is None or job.unit_id in tree else []
-    zone = ZoneInfo(contest_service.settings(fresh=True).timezone)
+    layout = Layout(COLUMNS, contest_service.settings(fresh=True).timezone)
     names = {unit.id: unit.name for unit in tree.units()}
-    counted = _Counted(rows(_people(units), names, zone))
     with tempfile.TemporaryDirectory() as tmp:
         csv_path, xlsx_path = Path(tmp) / "registrations.csv", Path(tmp) / "registrations.xlsx"
-        with open(csv_path, "w", encoding="utf-8", newline="") as out:
-            tables.write_csv_and_xlsx(out, str(xlsx_path), "Đăng ký", HEADER, counted)
+        with open(csv_path, "wb") as csv_out, open(xlsx_path, "wb") as xlsx_out, tempfile.TemporaryFile() as spool:
+            count = write_both(csv_out, xlsx_out, spool, SHEET_TITLE, layout, rows(_people(units), names))
         for path in (csv_path, xlsx_path):
             export_store.upload(job.id, path)
-    return counted.count
+    return count
 
 
 def build_due() -> dict:

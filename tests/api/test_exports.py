@@ -3,9 +3,11 @@ links; a coordinator's export is of their subtree; a failing build is tried agai
 run that died is taken over once its lease has passed."""
 import csv
 import io
+from datetime import datetime
 
 import boto3
 import pytest
+from openpyxl import load_workbook
 
 from app import build_exports
 from chalicelib import config
@@ -61,7 +63,15 @@ def test_a_coordinator_exports_their_subtree(api, contest, people, bucket, clock
     assert sorted(row[1] for row in rows) == ["'=HYPERLINK(\"x\") Lê", "Trần Thị Bình"]   # no formula runs
     binh = next(row for row in rows if row[1] == "Trần Thị Bình")
     assert binh[4:7] == ["Phường Hải Đình", "Nhân dân", "1990"]
-    assert binh[8] == "2021-10-01 07:00:00"          # the contest's time zone
+    assert binh[8] == "2021-10-01T07:00:00.000+07:00"          # the contest's time zone
+
+    book = load_workbook(io.BytesIO(bucket.get_object(Bucket=config.current().results_bucket,
+                                                      Key=export_store.key(export["id"], "xlsx"))["Body"].read()))
+    sheet = book["Đăng ký"]
+    assert [c.value for c in sheet[1]] == header and all(c.font.bold for c in sheet[1])
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:L3"
+    registered = next(row[8] for row in sheet.iter_rows(min_row=2) if row[1].value == "Trần Thị Bình")
+    assert registered.is_date and registered.value == datetime(2021, 10, 1, 7, 0)
 
 
 def test_export_scope_and_refusals(api, contest, people, bucket, tables):

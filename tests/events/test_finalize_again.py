@@ -53,8 +53,8 @@ def test_finalizing_again_leaves_the_disqualified_out_of_everything(moto_aws, pe
     for parsed in _files(moto_aws, round_id, "ranking"):
         assert [row[12] for row in parsed] == [r["id"] for r in ranking]
     for parsed in _files(moto_aws, round_id, "units"):
-        assert {row[1]: (int(row[3]), int(row[4]), int(row[5]), int(row[6])) for row in parsed} == units
-        first_unit = [row[1] for row in parsed if row[1] in TOP_LEVEL and int(row[3]) > 0][:1]
+        assert {row[1]: (int(row[5]), int(row[6]), int(row[7]), int(row[8])) for row in parsed} == units
+        first_unit = [row[1] for row in parsed if row[1] in TOP_LEVEL and int(row[5]) > 0][:1]
     expected = _expected_prizes(ranking)
     for parsed in _files(moto_aws, round_id, "prizes"):
         individual = [(row[1], row[11]) for row in parsed if row[0] == "Cá nhân"]

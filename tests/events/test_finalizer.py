@@ -108,7 +108,7 @@ def test_result_files_equal_independent_recomputation(moto_aws, people, target):
             ranks = [int(row[1]) for row, r in zip(parsed, ranking, strict=True) if r["cat"] == category]
             assert ranks == list(range(1, len(ranks) + 1))
     for parsed in _files(moto_aws, round_id, "units"):
-        got = {row[1]: (int(row[3]), int(row[4]), int(row[5]), int(row[6])) for row in parsed}
+        got = {row[1]: (int(row[5]), int(row[6]), int(row[7]), int(row[8])) for row in parsed}
         assert got == units
     for parsed in _files(moto_aws, round_id, "attempts"):
         assert sorted(row[0] for row in parsed) == sorted(r["id"] for r in rows)

@@ -1,8 +1,13 @@
 """`finalized` promises result files that can be read: the finalizer checks them back before the status change,
 a finalized round whose files went missing is finalized again by the next schedule run, and the results
 endpoint never hands out a link to a missing object."""
+import csv
+import io
+from datetime import datetime, timedelta
+
 import boto3
 import pytest
+from openpyxl import load_workbook
 
 from app import finalize_rounds
 from chalicelib import config
@@ -97,3 +102,62 @@ def test_the_results_endpoint_never_links_a_missing_file(api, closed_round):
     assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
     again = api.get("/api/admin/rounds/dot-1/results", token=admin).body
     assert again["status"] == "ready" and sorted(_stored()) == FILENAMES
+
+
+def _book(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+def test_the_files_open_as_an_office_expects(api, closed_round):
+    """Times in the contest's zone (ISO with its offset in CSV, date-times in XLSX), a bold frozen header with
+    filters, widths, percentages, durations, Vietnamese sheet names and the parent unit."""
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    files = _stored()
+    titles = {name: _book(files[f"{name}.xlsx"]).sheetnames for name in ("ranking", "units", "attempts", "prizes")}
+    assert titles == {"ranking": ["Xếp hạng"], "units": ["Đơn vị"], "attempts": ["Lượt thi"],
+                      "prizes": ["Giải thưởng"]}
+    for name in titles:
+        sheet = _book(files[f"{name}.xlsx"]).active
+        last = sheet[1][-1].column_letter
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
+        assert all(c.font.bold for c in sheet[1])
+        assert not any(c.font.bold for r in sheet.iter_rows(min_row=2) for c in r)
+        assert all(sheet.column_dimensions[c.column_letter].width >= 6 for c in sheet[1])
+
+    csv_rows = list(csv.reader(io.StringIO(files["attempts.csv"].decode("utf-8-sig"))))
+    header, first = csv_rows[0], csv_rows[1]
+    submitted_text = first[header.index("Thời điểm nộp bài")]
+    assert submitted_text.endswith("+07:00")                     # Asia/Ho_Chi_Minh, the default zone
+    sheet = _book(files["attempts.xlsx"]).active
+    labels = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == first[0])
+    submitted = row[labels.index("Thời điểm nộp bài")]
+    local = datetime.fromisoformat(submitted_text).replace(tzinfo=None)
+    assert submitted.is_date and submitted.value == local and "dd/mm/yyyy" in submitted.number_format
+    duration = row[labels.index("Thời gian làm bài")]
+    assert duration.value == timedelta(milliseconds=int(first[header.index("Thời gian làm bài (ms)")]))
+    assert "Thời gian làm bài (ms)" in header                    # the CSV keeps the ms for machines
+
+    units = _book(files["units.xlsx"]).active
+    labels = [c.value for c in units[1]]
+    rows = {r[1].value: r for r in units.iter_rows(min_row=2)}
+    commune = rows["dong-hoi-hai-dinh"]
+    assert (commune[labels.index("Mã đơn vị cấp trên")].value, commune[labels.index("Đơn vị cấp trên")].value) == (
+        "dong-hoi", rows["dong-hoi"][labels.index("Tên đơn vị")].value)
+    rate = commune[labels.index("Tỷ lệ người dân tham gia")]
+    assert "%" in rate.number_format
+    unit_csv = list(csv.reader(io.StringIO(files["units.csv"].decode("utf-8-sig"))))
+    assert "Mã đơn vị cấp trên" in unit_csv[0] and "Đơn vị cấp trên" in unit_csv[0]
+
+
+def test_the_files_follow_the_zone_the_organizers_set(api, closed_round):
+    reply = api.put("/api/admin/contest", {"timezone": "Asia/Tokyo"}, token=closed_round.admin)
+    assert reply.status == 200, reply.text
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    files = _stored()
+    header, *rows = list(csv.reader(io.StringIO(files["ranking.csv"].decode("utf-8-sig"))))
+    texts = [row[header.index("Thời điểm nộp bài")] for row in rows]
+    assert texts and all(t.endswith("+09:00") for t in texts)
+    sheet = _book(files["ranking.xlsx"]).active
+    cells = [row[header.index("Thời điểm nộp bài")].value for row in sheet.iter_rows(min_row=2)]
+    assert cells == [datetime.fromisoformat(t).replace(tzinfo=None) for t in texts]     # Tokyo's wall clock

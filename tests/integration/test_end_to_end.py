@@ -20,11 +20,14 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import load_workbook
 
+from chalicelib.events import exports
 from local.settings import ROOT
 from local.streams import Checkpoints, StreamRunner, discover
 from tests.events.recompute import derived, expected
 from tests.integration.conftest import scan
 from tests.streams import stream_records
+
+COLUMNS = {"ranking": exports.RANKING, "attempts": exports.ATTEMPTS, "units": exports.UNITS}   # the result files
 
 FRESH_WITHIN = 5.0      # seconds: how stale the live views may be
 
@@ -120,7 +123,8 @@ def test_register_start_submit_see_it_live_close_and_download_the_results(api, c
         rows = list(csv.reader(io.StringIO(download(files[(name, "csv")]).decode("utf-8-sig"))))
         sheet = load_workbook(io.BytesIO(download(files[(name, "xlsx")])), read_only=True).active
         xlsx_rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        assert len(xlsx_rows) == len(rows) and xlsx_rows[0] == rows[0]
+        assert len(xlsx_rows) == len(rows) and xlsx_rows[0] == [c.shown for c in COLUMNS[name]]
+        assert rows[0] == [c.label for c in COLUMNS[name]]
         return rows[0], rows[1:]
 
     header, ranking = table("ranking")
@@ -129,11 +133,14 @@ def test_register_start_submit_see_it_live_close_and_download_the_results(api, c
         ("Nguyễn Văn An", people["Nguyễn Văn An"].phone, "5"), ("Lê Văn Cường", people["Lê Văn Cường"].phone, "4"),
         ("Trần Thị Bình", people["Trần Thị Bình"].phone, "3")]
     assert [r[column["Hạng"]] for r in ranking] == ["1", "2", "3"]
+    assert all(r[column["Thời điểm nộp bài"]].endswith("+07:00") for r in ranking)    # the contest's zone
     header, attempts = table("attempts")
     assert sorted(r[0] for r in attempts) == sorted(submitted)
     header, units = table("units")
+    column = {title: i for i, title in enumerate(header)}
     by_unit = {r[1]: r for r in units}
-    assert by_unit["dong-hoi"][3] == "2" and by_unit["so-noi-vu"][3] == "1"
+    assert by_unit["dong-hoi"][column["Người dự thi"]] == "2" and by_unit["so-noi-vu"][column["Người dự thi"]] == "1"
+    assert by_unit["dong-hoi-hai-dinh"][column["Mã đơn vị cấp trên"]] == "dong-hoi"
 
     board = api.get("/api/rounds/dot-1/leaderboard").body
     assert board["final"] is True and board["prediction_truth"] == results.body["prediction_truth"]

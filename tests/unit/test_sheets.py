@@ -4,13 +4,17 @@ exceeds its limit, and the fast rows are byte for byte the rows the plain writer
 import csv
 import io
 import zlib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from chalicelib.contest import sheets, tables
+from chalicelib.contest import layout, sheets, zipstream
 from chalicelib.contest.finals import Accepted
+from chalicelib.contest.layout import Column, Layout
+from chalicelib.contest.times import LocalClock, iso
 from chalicelib.events import exports
 
 texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
@@ -18,7 +22,7 @@ texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_siz
 
 @given(st.binary(max_size=300), st.binary(max_size=300))
 def test_crcs_combine_like_zlibs(a, b):
-    assert sheets.crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+    assert zipstream.crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
 
 
 @given(st.lists(st.integers(1, 40), min_size=1, max_size=30), st.integers(2, 60))
@@ -49,30 +53,82 @@ def test_fragments_written_apart_make_one_readable_workbook(parts):
     assert got == want
 
 
-def _plain_csv(row: list) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow(tables.csv_cells(row))
-    return out.getvalue()
-
-
 @given(name=texts, unit=texts, phone=st.from_regex(r"0[0-9]{9}", fullmatch=True),
-       flags=st.lists(st.sampled_from(["too_fast", "probe", "shared_device", "other"]), max_size=3, unique=True))
-def test_the_fast_rows_are_the_plain_rows(name, unit, phone, flags):
+       flags=st.lists(st.sampled_from(["too_fast", "probe", "shared_device", "other"]), max_size=3, unique=True),
+       zone=st.sampled_from(["Asia/Ho_Chi_Minh", "UTC", "America/New_York"]))
+def test_the_fast_rows_are_the_plain_rows(name, unit, phone, flags, zone):
     a = Accepted("a1f3", "p-9", "u.1", "citizen", 3, 20, 7, 61_234, 1_633_021_200_123, 1_633_021_100_000,
                  tuple(sorted(flags)))
     person = exports.Person(name, phone)
-    time_text = exports.TimeText()
-    line, xml = exports.AttemptRows({"p-9": person}, {"u.1": unit}).both(a)
-    plain = exports.attempt_row(a, person, unit, time_text)
-    assert line == _plain_csv(plain) and xml == sheets.row_xml(plain)
-    csv_rest, xml_rest = exports.RankingRows({"p-9": person}, {"u.1": unit}, truth=5).rest(a)
-    ranked = exports.ranking_row(4, 2, a, person, unit, 5, time_text)
-    assert exports.ranked_csv(4, 2, csv_rest) == _plain_csv(ranked)
-    assert exports.ranked_xml(4, 2, xml_rest) == sheets.row_xml(ranked)
+    line, xml = exports.AttemptRows({"p-9": person}, {"u.1": unit}, zone).both(a)
+    attempts = Layout(exports.ATTEMPTS, zone)
+    plain = exports.attempt_row(a, person, unit)
+    assert line == _plain_csv(attempts.csv_cells(plain)) and xml == attempts.xml_row(plain)
+    csv_rest, xml_rest = exports.RankingRows({"p-9": person}, {"u.1": unit}, truth=5, zone=zone).rest(a)
+    ranking = Layout(exports.RANKING, zone)
+    ranked = exports.ranking_row(4, 2, a, person, unit, 5)
+    assert exports.ranked_csv(4, 2, csv_rest) == _plain_csv(ranking.csv_cells(ranked))
+    assert exports.ranked_xml(4, 2, xml_rest) == ranking.xml_row(ranked)
 
 
-def test_times_read_as_the_api_writes_them():
-    from chalicelib.contest.times import iso
+def _plain_csv(cells: list) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(cells)
+    return out.getvalue()
 
-    for ms in (0, 1_633_021_200_123, 1_633_021_259_999, 4_102_444_799_999):
-        assert exports.TimeText()(ms) == iso(ms)
+
+@given(st.integers(946_684_800_000, 4_102_444_799_999), st.sampled_from(["Asia/Ho_Chi_Minh", "UTC", "Europe/Paris"]))
+def test_times_are_written_in_the_contests_zone(ms, zone):
+    clock = LocalClock(zone)
+    written = clock.iso(ms)
+    assert datetime.fromisoformat(written) == datetime.fromisoformat(iso(ms).replace("Z", "+00:00"))
+    local = datetime.fromtimestamp(ms / 1000, ZoneInfo(zone))
+    assert written[:23] == local.isoformat(timespec="milliseconds")[:23]
+    days = clock.sheet_days(ms)                            # a spreadsheet's serial date, the wall clock's time
+    assert abs(datetime(1899, 12, 30) + timedelta(days=days) - local.replace(tzinfo=None)) < timedelta(microseconds=5)
+
+
+def test_a_csv_time_carries_the_zones_offset():
+    assert LocalClock("Asia/Ho_Chi_Minh").iso(1_796_155_232_292) == "2026-12-02T03:00:32.292+07:00"
+
+
+def _workbook(rows, sheet_rows=sheets.SHEET_ROWS):
+    columns = [Column("Tên"), Column("Lúc", "time"), Column("Tỷ lệ", "rate"),
+               Column("Thời gian (ms)", "duration", "Thời gian")]
+    csv_out, xlsx_out = io.BytesIO(), io.BytesIO()
+    count = layout.write_both(csv_out, xlsx_out, io.BytesIO(), "Lượt thi", Layout(columns, "Asia/Ho_Chi_Minh"),
+                              rows, sheet_rows)
+    assert count == len(rows)
+    return csv_out.getvalue().decode("utf-8-sig"), load_workbook(io.BytesIO(xlsx_out.getvalue()))
+
+
+def test_a_workbook_opens_as_an_office_expects():
+    rows = [["Nguyễn Văn An, một cái tên rất dài", 1_796_155_232_292, 0.0417, 754_321], ["B", None, None, None]]
+    text, book = _workbook(rows)
+    assert text.splitlines()[1] == '"Nguyễn Văn An, một cái tên rất dài",2026-12-02T03:00:32.292+07:00,0.0417,754321'
+    sheet = book["Lượt thi"]
+    assert [c.value for c in sheet[1]] == ["Tên", "Lúc", "Tỷ lệ", "Thời gian"]
+    assert all(c.font.bold for c in sheet[1]) and not sheet["A2"].font.bold
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D3"
+    name, when, rate, duration = sheet[2]
+    assert when.is_date and when.value == datetime(2026, 12, 2, 3, 0, 32, 292_000)
+    assert "%" in rate.number_format and rate.value == 0.0417
+    assert duration.number_format == "[m]:ss" and duration.value == timedelta(milliseconds=754_321)
+    assert sheet.column_dimensions["A"].width == len(rows[0][0]) + 2          # the widest value
+    assert sheet.column_dimensions["B"].width >= len("dd/mm/yyyy hh:mm:ss")
+    assert [c.value for c in sheet[3]] == ["B", None, None, None]
+
+
+def test_a_split_sheet_keeps_its_header_filter_and_pane():
+    _, book = _workbook([[f"dòng {n}", None, None, None] for n in range(7)], sheet_rows=4)
+    assert book.sheetnames == ["Lượt thi", "Lượt thi (2)", "Lượt thi (3)"]
+    assert [s.auto_filter.ref for s in book.worksheets] == ["A1:D4", "A1:D4", "A1:D2"]
+    assert all(s.freeze_panes == "A2" and s["A1"].font.bold for s in book.worksheets)
+
+
+def test_widths_are_measured_on_a_bounded_sample():
+    widths = Layout([Column("Tên")], "UTC").widths()
+    for _ in range(layout.SAMPLE_ROWS):
+        widths.see(["x" * 5])
+    widths.see(["x" * 50])                                  # past the sample: not measured
+    assert not widths.wanted and widths.characters() == [7]
