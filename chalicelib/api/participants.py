@@ -1,6 +1,7 @@
 """Registration, login and the participant's own view."""
 from chalicelib.api.http import Routes, client, json_object, participant, respond
 from chalicelib.services import accounts, participants
+from chalicelib.services import own_standing as own_standing_service
 
 bp = Routes(__name__)
 
@@ -19,3 +20,8 @@ def login():
 @bp.route("/api/me", methods=["GET"])
 def me():
     return respond(participants.me(participant(bp.current_request)))
+
+
+@bp.route("/api/me/rounds/{round_id}/standing", methods=["GET"])
+def own_standing(round_id):
+    return respond(own_standing_service.own_standing(participant(bp.current_request), round_id))

@@ -89,6 +89,11 @@ def _tally(records: Iterable[Accepted], new_persons: set[str]) -> tallies.Tally:
         tally.add(a.round_id, a.unit_id, submissions=1, participants=first, sum_best_correct=progress.gain,
                   **{"officials" if a.category == "official" else "citizens": first})
         tally.add(tallies.CONTEST, tallies.round_key(a.round_id), submissions=1, participants=first)
+        if progress.best and (progress.first or progress.gain):     # the round's bests by correct answers
+            tally.add(a.round_id, tallies.score_key(a.category, a.correct or 0), participants=1)
+            if not progress.first:
+                tally.add(a.round_id, tallies.score_key(a.category, (a.correct or 0) - progress.gain),
+                          participants=-1)
         contest_first = progress.contest_first == "yes"
         if progress.contest_first == "maybe" and a.participant_id in persons:
             persons.discard(a.participant_id)

@@ -39,6 +39,7 @@ from chalicelib.contest.finals import (
 )
 from chalicelib.contest.layout import Layout, Widths
 from chalicelib.contest.names import mask_name
+from chalicelib.contest.places import Places
 from chalicelib.contest.prizes import total_awards
 from chalicelib.contest.ranking import RankedEntry, ScoredAttempt
 from chalicelib.contest.rounds import Round
@@ -166,6 +167,7 @@ class Summary:
     top: dict[str, list[dict]] = field(default_factory=dict)
     units: list[UnitStanding] = field(default_factory=list)
     leaders: list[RankedEntry] = field(default_factory=list)     # the head of the ranking the prizes can reach
+    places: Places = field(default_factory=Places)                # every ranked participant's place
 
 
 def _bests(space: Workspace, task: int) -> Iterator[tuple[Accepted, str | None, str, str]]:
@@ -199,6 +201,7 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
     def ranking_rows() -> Iterator[tuple[int, int, str, str]]:
         for rank, category_rank, (a, full_name, csv_rest, xml_rest) in ranked:
             summary.ranked = rank
+            summary.places.add(rank, category_rank, a, full_name)
             for part in ("all", a.category):
                 if part in summary.top and len(summary.top[part]) < TOP_SNAPSHOT:
                     summary.top[part].append(_snapshot_row(rank, category_rank, a, full_name, truth))
@@ -242,6 +245,11 @@ def _prizes(round_: Round, summary: Summary, tree: UnitTree, sink: Sink, planned
     exports.write_both(sink, "prizes", Layout(prize_results.PRIZES, _zone(planned)),
                        prize_results.prize_rows(awards, names), planned["sheet_rows"])
     standing_store.save_final(round_.id, "prizes", [prize_results.snapshot(awards, names)])   # one row
+    summary.places.award((a.entry.attempt.participant_id, a.prize) for a in awards.individual)
+    for name, document in summary.places.files().items():
+        with sink(name) as out:
+            out.write(document)
+    standing_store.save_final(round_.id, "places", [{"files": summary.places.file_count}])
 
 
 class _Written:

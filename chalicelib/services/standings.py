@@ -88,7 +88,8 @@ def _unit_table(round_: Round) -> dict:
         return {"round_id": round_id, "final": True, "as_of": iso(runtime.now_ms()),
                 "entries": entries}
     counters, as_of = tallies.counters(round_id)
-    own = {key: UnitTally(**{name: values[name] for name in _TALLY_FIELDS}) for key, values in counters.items()}
+    own = {key: UnitTally(**{name: values[name] for name in _TALLY_FIELDS}) for key, values in counters.items()
+           if not key.startswith(tallies.SCORES)}
     tree = UnitTree(unit_store.list_units())
     table = unit_standings(tree, roll_up(tree, own), contest_service.settings().targets)
     return {"round_id": round_id, "final": False, "as_of": iso(as_of or runtime.now_ms()),

@@ -3,8 +3,10 @@ streams (multipart uploads, so no file of a round needs to fit in memory or on d
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -106,6 +108,19 @@ def read_range(object_key: str, offset: int, size: int) -> Iterator[bytes]:
 
 def size(object_key: str) -> int:
     return int(_client().head_object(Bucket=config.current().results_bucket, Key=object_key)["ContentLength"])
+
+
+@remembered(maxsize=64)
+def published_json(round_id: str, filename: str) -> Any:
+    """A JSON file of a published round's results, parsed (None if absent); kept in memory: a published
+    round's files never change (finalizing again is refused once published)."""
+    try:
+        body = _client().get_object(Bucket=config.current().results_bucket, Key=key(round_id, filename))["Body"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _ABSENT:
+            return None
+        raise
+    return json.loads(body.read())
 
 
 def read_lines(object_key: str) -> Iterator[bytes]:

@@ -42,6 +42,14 @@ def round_key(round_id: str) -> str:
     return f"round#{round_id}"
 
 
+SCORES = "scores#"
+
+
+def score_key(category: str, correct: int) -> str:
+    """The counter key (in a round's scope) of the participants of a category whose live best has `correct`."""
+    return f"{SCORES}{category}#{correct}"
+
+
 def unit_pages(units: int) -> int:
     """How many pages a round's unit counters take, for a contest of `units` units."""
     return max(1, math.ceil(units / UNITS_PER_PAGE))
@@ -76,6 +84,8 @@ def _page(scope: str, key: str, pages_of_units: int) -> str:
         return f"day#{key[:10]}"
     if scope == CONTEST:
         return "totals"
+    if key.startswith(SCORES):
+        return "scores"
     return f"units#{zlib.crc32(key.encode()) % pages_of_units}"
 
 

@@ -1,0 +1,61 @@
+"""Each participant's final place, kept for `GET /api/me/rounds/{id}/standing` and the certificate: the merge
+notes every ranked participant, the prizes are added, and the places are written next to the result files as
+small JSON objects by participant (`places/<n>.json`, n from the participant id; one per PER_FILE participants,
+at most MAX_FILES), so that one participant's place is one small read, whatever the round's size, and costs no
+database write. How many files there are is saved with the final snapshots."""
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable
+
+from chalicelib.contest.finals import Accepted
+from chalicelib.contest.names import mask_name
+
+PER_FILE = 4000
+MAX_FILES = 256
+FIELDS = ("rank", "category_rank", "attempt_id", "unit_id", "category", "correct", "total", "duration_ms",
+          "submitted_at", "prediction", "display_name", "prize")
+
+
+def place_file(participant_id: str, files: int) -> str:
+    return f"places/{zlib.crc32(participant_id.encode()) % files:03d}.json"
+
+
+class Places:
+    """The final places of a round's ranked participants, gathered during the merge (memory: one short row per
+    participant)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list] = {}
+
+    def add(self, rank: int, category_rank: int, a: Accepted, full_name: str | None) -> None:
+        self.rows[a.participant_id] = [rank, category_rank, a.attempt_id, a.unit_id, a.category, a.correct, a.total,
+                                       a.duration_ms, a.submitted_at, a.prediction, mask_name(full_name or ""),
+                                       None]
+
+    def award(self, winners: Iterable[tuple[str, str]]) -> None:
+        """(participant id, prize name) of each individual award."""
+        for participant_id, prize in winners:
+            row = self.rows.get(participant_id)
+            if row is not None:
+                row[-1] = prize
+
+    @property
+    def file_count(self) -> int:
+        return min(MAX_FILES, max(1, -(-len(self.rows) // PER_FILE)))
+
+    def files(self) -> dict[str, bytes]:
+        """File name → its JSON (participant id → row of FIELDS), every file written even when empty."""
+        count = self.file_count
+        grouped: dict[str, dict[str, list]] = {f"places/{n:03d}.json": {} for n in range(count)}
+        for participant_id, row in self.rows.items():
+            grouped[place_file(participant_id, count)][participant_id] = row
+        return {name: json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+                for name, rows in grouped.items()}
+
+
+def place_of(document: dict, participant_id: str) -> dict | None:
+    """A participant's place from a places file as read back (None when not ranked)."""
+    row = document.get(participant_id)
+    return None if row is None else dict(zip(FIELDS, row, strict=True))
