@@ -25,6 +25,7 @@ from chalicelib.events import aggregator, flow, lifecycle, registrations
 
 app = Chalice(app_name="cuocthi")
 app.api.binary_types.append(XLSX_MIME)
+app.api.binary_types.append("application/pdf")
 store.bind(config.current())
 
 app.register_middleware(error_middleware, "http")

@@ -68,3 +68,9 @@ class LocalClock:
 def sheet_duration(ms: int) -> float:
     """A duration as a spreadsheet holds one: a fraction of a day."""
     return ms / DAY_MS
+
+
+def date_in_words(ms: int, zone: str) -> str:
+    """The local date as a Vietnamese document writes it: "ngày 21 tháng 10 năm 2021"."""
+    local = datetime.fromtimestamp(ms / 1000, tz=ZoneInfo(zone))
+    return f"ngày {local.day} tháng {local.month} năm {local.year}"

@@ -55,12 +55,19 @@ def attempt_summary(attempt: Attempt, round_: Round, now: int) -> dict:
 
 
 def attempt_view(attempt: Attempt, bank: tuple[BankQuestion, ...], round_: Round, now: int) -> dict:
-    """The attempt as its owner sees it: the bank's question and option ids in the drawn order, never the answer."""
+    """The attempt as its owner sees it: the bank's question and option ids in the drawn order, never the answer;
+    once the round's results are published, a submitted attempt's answer review (the option chosen, the right
+    one) with each question."""
+    review = attempt.is_submitted and round_.is_published
     questions = []
-    for drawn in attempt.questions:
+    for i, drawn in enumerate(attempt.questions):
         question = bank[drawn.index]
-        questions.append({"id": question.id, "text": question.text,
-                          "options": [{"id": question.options[p][0], "text": question.options[p][1]}
-                                      for p in drawn.order]})
+        options = [{"id": question.options[p][0], "text": question.options[p][1]} for p in drawn.order]
+        shown: dict[str, object] = {"id": question.id, "text": question.text, "options": options}
+        if review:
+            chosen = (attempt.answers or ())[i] if i < len(attempt.answers or ()) else None
+            shown["chosen_option_id"] = None if chosen is None else question.options[chosen][0]
+            shown["correct_option_id"] = question.answer
+        questions.append(shown)
     return {**attempt_summary(attempt, round_, now), "round_id": attempt.round_id, "questions": questions,
             "prediction_question": round_.prediction_question}

@@ -14,6 +14,7 @@ from chalicelib import config
 from chalicelib.store.cache import remembered
 
 PREFIX = "results"
+CERTIFICATES = "certificates"   # one PDF per participant and published round, made on first request
 LINK_SECONDS = 600          # links expire well within the 15 minutes the contract allows
 PART_BYTES = 16 * 2**20     # a multipart upload's parts (S3: at least 5 MiB but the last, at most 10,000 parts)
 NAMES = ("ranking", "units", "attempts", "prizes")     # the result files of the contract, each as CSV and XLSX
@@ -121,6 +122,27 @@ def published_json(round_id: str, filename: str) -> Any:
             return None
         raise
     return json.loads(body.read())
+
+
+def certificate_key(round_id: str, participant_id: str) -> str:
+    return f"{CERTIFICATES}/{round_id}/{participant_id}.pdf"
+
+
+def load_certificate(round_id: str, participant_id: str) -> bytes | None:
+    """A certificate made before (None if none was)."""
+    try:
+        body = _client().get_object(Bucket=config.current().results_bucket,
+                                    Key=certificate_key(round_id, participant_id))["Body"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _ABSENT:
+            return None
+        raise
+    return body.read()
+
+
+def save_certificate(round_id: str, participant_id: str, pdf: bytes) -> None:
+    _client().put_object(Bucket=config.current().results_bucket, Key=certificate_key(round_id, participant_id),
+                         Body=pdf, ContentType="application/pdf")
 
 
 def read_lines(object_key: str) -> Iterator[bytes]:

@@ -66,3 +66,44 @@ def test_only_for_a_participant(api, contest, token):
 def test_an_unknown_round_is_not_found(api, contest):
     token, _ = contest.register("Đỗ Văn Út")
     assert_error(api.get("/api/me/rounds/khong-co/standing", token=token), 404, "round_not_found")
+
+
+def test_answer_review_and_the_certificate_once_published(api, contest, clock, bucket):  # noqa: F811
+    import io
+
+    from pypdf import PdfReader
+
+    assert api.put("/api/admin/contest", {"publication": "review"}, token=contest.admin).status == 200
+    contest.open_round("dot-1", prizes=PRIZES)
+    token, me = contest.register("Nguyễn Thị Ánh Tuyết")
+    attempt = contest.start(token)
+    answers = contest.answers(attempt, right=3)
+    del answers[attempt["questions"][-1]["id"]]                     # one question left unanswered
+    assert api.post(f"/api/attempts/{attempt['id']}/submission", {"answers": answers, "prediction": 2},
+                    token=token).status == 200
+    assert_error(api.get("/api/me/rounds/dot-1/certificate", token=token), 409, "round_not_published")
+    clock.advance(60 * 1000)
+    assert api.post("/api/admin/rounds/dot-1/close", token=contest.admin).status == 202
+    finalize(clock)
+    shown = api.get(f"/api/attempts/{attempt['id']}", token=token).body["attempt"]["questions"]
+    assert all("correct_option_id" not in q for q in shown)          # finalized, under review: no answers yet
+    assert_error(api.get("/api/me/rounds/dot-1/certificate", token=token), 409, "round_not_published")
+    assert api.post("/api/admin/rounds/dot-1/publish", token=contest.admin).status == 200
+
+    shown = api.get(f"/api/attempts/{attempt['id']}", token=token).body["attempt"]["questions"]
+    bank = contest.bank("dot-1")
+    assert [q["correct_option_id"] for q in shown] == [bank[q["id"]].answer for q in shown]
+    assert [q["chosen_option_id"] for q in shown] == [answers.get(q["id"]) for q in shown]
+    assert sum(q["chosen_option_id"] == q["correct_option_id"] for q in shown) == 3
+
+    def download():
+        return api.http.request("GET", "/api/me/rounds/dot-1/certificate",
+                                headers={"authorization": f"Bearer {token}", "accept": "application/pdf"})
+    reply = download()
+    assert reply.status_code == 200 and reply.headers["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(reply.body)).pages)
+    assert "Nguyễn Thị Ánh Tuyết" in text and "3/5" in text and "Giải Nhất" in text
+    assert download().body == reply.body                               # kept: made once
+
+    other, _ = contest.register("Phạm Văn Bốn")
+    assert_error(api.get("/api/me/rounds/dot-1/certificate", token=other), 404, "no_certificate")
