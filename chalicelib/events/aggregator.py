@@ -181,9 +181,21 @@ def _count_attempts(records: list[Accepted]) -> bool:
         except (standing_store.Aborted, standing_store.Contention):
             bests = None
         if bests is not None:
+            _signal(unique)
             return _place(bests)
         _backoff(attempt)
     return False
+
+
+def _signal(records: list[Accepted]) -> None:
+    """The attempts' signals added to their participants, for the organizers' lists (adding to a set: a replay
+    changes nothing); only flagged attempts cost a write."""
+    flagged: dict[str, set[str]] = {}
+    for record in records:
+        if record.attempt.flags:
+            flagged.setdefault(record.attempt.participant_id, set()).update(record.attempt.flags)
+    for participant_id, signals in flagged.items():
+        participant_store.add_signals(participant_id, signals)
 
 
 def _count_registrations(records: list[Registered]) -> bool:

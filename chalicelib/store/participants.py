@@ -175,8 +175,14 @@ def reinstate(participant_id: str) -> Participant:
 def add_signals(participant_id: str, signals: Iterable[str]) -> None:
     """Adds signal names to the participant (the lists show them; the attempts carry their own `flags`)."""
     names = set(signals)
-    if names:
-        ParticipantModel(participant_id).update(actions=[ParticipantModel.signals.add(names)])
+    if not names:
+        return
+    try:
+        ParticipantModel(participant_id).update(actions=[ParticipantModel.signals.add(names)],
+                                                condition=ParticipantModel.participant_id.exists())
+    except UpdateError as error:
+        if not condition_failed(error):     # no such participant: nothing to mark
+            raise
 
 
 _disqualified_cache: TimedCache[frozenset[str]] = TimedCache(lambda: config.current().standings_cache_seconds)

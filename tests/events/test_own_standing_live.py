@@ -36,3 +36,17 @@ def test_live_places_inside_and_beyond_the_top_list(api, contest, local_aws, mon
     assert [place(t) for t in people] == [(1, True, False), (3, False, False), (4, False, False),
                                           (6, False, False), (7, False, False), (4, False, False),
                                           (2, True, False)]
+
+
+def test_an_attempts_signals_reach_its_participant_in_the_organizers_list(api, contest, local_aws):
+    contest.open_round()
+    token, me = contest.register(name="Người Dò Đáp Án")
+    attempt = contest.start(token)
+    contest.clock.advance(60_000)
+    one = dict(list(contest.answers(attempt).items())[:1])          # one answer of five: a probe
+    assert api.post(f"/api/attempts/{attempt['id']}/submission", {"answers": one, "prediction": 1},
+                    token=token).status == 200
+    for batch in events(stream_records(local_aws.table_name("attempts"), local_aws.dynamodb_endpoint), 10) * 2:
+        assert aggregate_attempts(batch, None) == {"batchItemFailures": []}
+    listed = api.get("/api/admin/participants?q=nguoi do", token=contest.admin).body["participants"]
+    assert [(p["id"], p["signals"]) for p in listed] == [(me["id"], ["probe"])]
