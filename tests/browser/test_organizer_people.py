@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 import urllib.request
 from dataclasses import replace
@@ -56,7 +57,7 @@ def test_owner_creates_a_coordinator_who_sees_only_their_unit_and_downloads_it(l
     login(page, base, "dp-dong-hoi", "mat-khau-dp-1")
     expect(page.locator("#unit-title")).to_have_text("Thành phố Đồng Hới")
     nav = page.locator("#nav")
-    expect(nav.get_by_role("link")).to_have_text(["Đơn vị của tôi", "Thí sinh"])
+    expect(nav.get_by_role("link")).to_have_text(["Đơn vị của tôi", "Thí sinh", "Nhúng vào trang web"])
     page.get_by_role("link", name="Thí sinh", exact=True).click()
     rows = page.locator("table.people tbody tr")
     expect(rows).to_have_count(1)
@@ -77,6 +78,17 @@ def test_owner_creates_a_coordinator_who_sees_only_their_unit_and_downloads_it(l
     with urllib.request.urlopen(link, timeout=30) as response:
         rows = list(csv.reader(io.StringIO(response.read().decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["Trần Thị Bình"]
+
+    # ... and the banner for the unit's website: its own unit only, a live image, the snippet to paste.
+    page.get_by_role("link", name="Nhúng vào trang web").click()
+    expect(page.locator("#f-embed-unit option")).to_have_text(["Thành phố Đồng Hới"])
+    code = page.locator("#embed-code")
+    expect(code).to_have_value(re.compile(r"api/embed/stats\.svg\?unit_id=dong-hoi\""))
+    assert code.input_value().startswith(f'<a href="{base}/"')
+    expect(page.locator("#embed-banner")).to_be_visible()
+    assert page.locator("#embed-banner").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.get_by_role("button", name="Sao chép mã nhúng").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã sao chép")
     assert page.problems == []
 
 

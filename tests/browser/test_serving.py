@@ -33,7 +33,7 @@ def test_pages_refer_to_hashed_names_that_are_compressed_and_cached_for_good(tra
     http = request.getfixturevalue("client") if transport == "chalice test client" else \
         request.getfixturevalue("live_contest").api.http
     admin_files = {"app.css", "admin.css", "common.js", "admin.js", "admin-contest.js", "admin-rounds.js",
-                   "admin-people.css", "admin-people.js", "admin-accounts.js"}
+                   "admin-people.css", "admin-people.js", "admin-accounts.js", "admin-embeds.js"}
     for page, expected in (("/", {"app.css", "common.js", "account.js", "info.js", "app.js"}), ("/admin", admin_files)):
         reply = http.request("GET", page, headers=BROWSER_GZIP, body=b"")
         assert reply.status_code == 200
