@@ -19,7 +19,9 @@ from chalicelib import runtime
 from chalicelib.contest.attempts import Attempt, Progress
 from chalicelib.contest.ranking import live_key
 from chalicelib.observability import logger, metric
+from chalicelib.services import contest as contest_service
 from chalicelib.store import attempts as attempt_store
+from chalicelib.store import guards as guard_store
 from chalicelib.store import participants as participant_store
 from chalicelib.store import standings as standing_store
 from chalicelib.store import tallies, tops
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 MAX_ITEMS = 100        # a transaction's limit: the commit record, new persons and the pages a chunk touches
 TRIES = 6
 WRITERS = 16           # best items written side by side (each its own conditional write)
+USES_KEEP_SECONDS = 90 * 24 * 3600   # who used a device or an address in a round: kept for the round's season
 
 
 @dataclass(frozen=True)
@@ -189,11 +192,26 @@ def _count_attempts(records: list[Accepted]) -> bool:
 
 def _signal(records: list[Accepted]) -> None:
     """The attempts' signals added to their participants, for the organizers' lists (adding to a set: a replay
-    changes nothing); only flagged attempts cost a write."""
+    changes nothing); only flagged attempts cost a write. And `shared_device` (RULES.md, Fairness): each
+    participant's first accepted attempt of a round joins the users of its device and its address, one write per
+    device or address in the chunk; past `max_accounts_per_device` users, all of them are flagged."""
     flagged: dict[str, set[str]] = {}
     for record in records:
         if record.attempt.flags:
             flagged.setdefault(record.attempt.participant_id, set()).update(record.attempt.flags)
+    uses: dict[str, set[str]] = {}
+    for record in records:
+        a = record.attempt
+        if record.progress.first:
+            for kind, value in (("device", a.device_hash), ("address", a.address_hash)):
+                if value:
+                    uses.setdefault(f"uses#{a.round_id}#{kind}#{value}", set()).add(a.participant_id)
+    limit = contest_service.settings().max_accounts_per_device
+    for key, participant_ids in uses.items():
+        users = guard_store.note_users(key, participant_ids, runtime.now_ms(), USES_KEEP_SECONDS)
+        if len(users) > limit:
+            for participant_id in users:
+                flagged.setdefault(participant_id, set()).add("shared_device")
     for participant_id, signals in flagged.items():
         participant_store.add_signals(participant_id, signals)
 

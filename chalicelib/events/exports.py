@@ -43,6 +43,7 @@ SHEET_TITLES = {"ranking": "Xếp hạng", "units": "Đơn vị", "attempts": "L
 class Person:
     full_name: str | None
     phone: str | None
+    shared_device: bool = False     # the participant's device or address was shared (the aggregator found it)
 
 
 def flag_text(flags: Sequence[str]) -> str:

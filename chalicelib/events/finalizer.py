@@ -69,7 +69,8 @@ class StoreSource:
         return attempt_store.accepted_in_partitions(round_id, partitions)
 
     def people(self, ids: list[str]) -> dict[str, exports.Person]:
-        return {pid: exports.Person(p.full_name, p.phone) for pid, p in participant_store.get_many(ids).items()}
+        return {pid: exports.Person(p.full_name, p.phone, "shared_device" in p.signals)
+                for pid, p in participant_store.get_many(ids).items()}
 
     def unit_names(self) -> dict[str, str]:
         return {unit.id: unit.name for unit in unit_store.list_units()}
@@ -99,6 +100,13 @@ def _zone(planned: dict) -> str:
 
 def jobs(planned: dict) -> list[dict]:
     return [{**planned, "task": task} for task in range(planned["tasks"])]
+
+
+def _with_shared(attempts: Iterable[Accepted], people: dict[str, exports.Person]) -> Iterator[Accepted]:
+    """The attempts with `shared_device` among their flags where their participant shared a device or address."""
+    for a in attempts:
+        person = people.get(a.participant_id)
+        yield a._replace(flags=tuple(sorted({*a.flags, "shared_device"}))) if person and person.shared_device else a
 
 
 def _read(job: dict, source: StoreSource) -> Iterator[Accepted]:
@@ -139,7 +147,7 @@ def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
                 csv_part.write(line)
                 fragments.add(xml)
                 yield a
-        result = reduce_shard(written(_read(job, source)), truth, frozenset(job["excluded"]))
+        result = reduce_shard(written(_with_shared(_read(job, source), people)), truth, frozenset(job["excluded"]))
         csv_part.flush()
         csv_part.detach()
         laid = fragments.close()

@@ -124,3 +124,11 @@ def code_of(purpose: str, phone: str) -> Code | None:
     if item is None or item.code_digest is None:
         return None
     return Code(item.code_digest, int(item.valid_until), int(item.tries or 0))
+
+
+def note_users(key: str, participant_ids: set[str], now: int, keep_s: int) -> frozenset[str]:
+    """Adds participants to the users of a device or an address (`uses#<round>#<kind>#<hash>`) and answers all of
+    them; adding to a set, so a replay changes nothing."""
+    item = GuardModel(key)
+    item.update(actions=[GuardModel.users.add(participant_ids), GuardModel.expires_at.set(_expiry(now, keep_s))])
+    return frozenset(item.users or ())     # the item as stored now (PynamoDB reads back ALL_NEW)

@@ -110,6 +110,7 @@ class GuardModel(Model):
     code_digest = UnicodeAttribute(null=True)
     valid_until = NumberAttribute(null=True)
     tries = NumberAttribute(null=True)
+    users = UnicodeSetAttribute(null=True)      # `uses#…`: the participants who used a device or an address
     expires_at = TTLAttribute(null=True)
 
 

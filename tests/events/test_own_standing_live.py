@@ -50,3 +50,43 @@ def test_an_attempts_signals_reach_its_participant_in_the_organizers_list(api, c
         assert aggregate_attempts(batch, None) == {"batchItemFailures": []}
     listed = api.get("/api/admin/participants?q=nguoi do", token=contest.admin).body["participants"]
     assert [(p["id"], p["signals"]) for p in listed] == [(me["id"], ["probe"])]
+
+
+
+def test_a_device_or_address_shared_by_more_accounts_than_allowed_flags_them_all(api, contest, local_aws):
+    from dataclasses import replace
+
+    from chalicelib.contest.attempts import Progress
+    from chalicelib.store import attempts as attempt_store
+    from chalicelib.store import participants as participant_store
+    from tests.seed import person, submitted
+
+    assert api.put("/api/admin/contest", {"max_accounts_per_device": 2}, token=contest.admin).status == 200
+    contest.open_round()
+    uses = [("may-1", "nha-1"), ("may-1", "nha-2"), ("may-1", "nha-3"),      # one device, three accounts
+            ("may-2", "nha-4"), ("may-3", "nha-4"), ("may-4", "nha-4"),      # one address, three accounts
+            ("may-5", "nha-5"), ("may-6", "nha-6")]                          # two accounts on their own
+    people = [person(f"p{i}", "so-noi-vu", phone=f"0988{i:06d}") for i in range(len(uses))]
+    participant_store.save_all(people)
+    attempt_store.save_all([replace(submitted(1, p.id, "dot-1", "so-noi-vu", correct=2,
+                                              progress=Progress(True, True, 2, "yes")),
+                                    device_hash=device, address_hash=address)
+                            for p, (device, address) in zip(people, uses, strict=True)])
+    for batch in events(stream_records(local_aws.table_name("attempts"), local_aws.dynamodb_endpoint), 3) * 2:
+        assert aggregate_attempts(batch, None) == {"batchItemFailures": []}
+    flagged = ["shared_device" in (participant_store.get(p.id, consistent=True).signals or ()) for p in people]
+    assert flagged == [True, True, True, True, True, True, False, False]
+    # ... and the attempts file says so in its flags column
+    import boto3
+
+    from app import finalize_rounds
+    from chalicelib.events import lifecycle
+    from tests.support import scheduled_event
+
+    assert api.post("/api/admin/rounds/dot-1/close", token=contest.admin).status == 202
+    contest.clock.advance(lifecycle.SETTLE_MS + 30_000)
+    assert finalize_rounds(scheduled_event(), None) == {"finalized": ["dot-1"]}
+    body = boto3.client("s3", region_name=local_aws.region).get_object(
+        Bucket=local_aws.results_bucket, Key="results/dot-1/attempts.csv")["Body"].read().decode("utf-8-sig")
+    rows = {line.split(",")[1]: line for line in body.splitlines()[1:]}
+    assert [("Dùng chung thiết bị" in rows[p.id]) for p in people] == flagged
