@@ -1,6 +1,6 @@
 """Signals (dấu hiệu bất thường, RULES.md Fairness): shown to organizers and in the attempts file, never acted on
-by themselves. `attempt_flags` is computed at submission and stored on the attempt; `shared_devices` reads a
-round's (participant, device hash, address hash) triples at finalization or in the organizer's views."""
+by themselves. `attempt_flags` is computed at submission and stored on the attempt; `uses_of` and `over_limit`
+tell who shared a device or an address (the aggregator keeps each round's users of each, events/aggregator.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -22,17 +22,27 @@ def attempt_flags(questions: int, answered: int, duration_ms: int, min_seconds_p
     return flags
 
 
-def shared_devices(uses: Iterable[tuple[str, str | None, str | None]], max_accounts: int) -> set[str]:
-    """The participants of a round who used a device, or a client address, that more than `max_accounts`
-    participants of the round used. `uses` holds (participant id, device hash, address hash) per attempt;
-    a missing hash (no device id sent, no address known) joins nobody."""
+def uses_of(uses: Iterable[tuple[str, str | None, str | None]]) -> dict[tuple[str, str], set[str]]:
+    """Who used each device and each client address: (kind, hash) → participant ids, from (participant id, device
+    hash, address hash) per attempt; a missing hash (no device id sent, no address known) joins nobody."""
     users: dict[tuple[str, str], set[str]] = defaultdict(set)
     for participant_id, device, address in uses:
         for kind, value in (("device", device), ("address", address)):
             if value:
                 users[(kind, value)].add(participant_id)
+    return users
+
+
+def over_limit(users: Iterable[set[str] | frozenset[str]], max_accounts: int) -> set[str]:
+    """Everyone on a device or an address that more than `max_accounts` participants used (`shared_device`)."""
     flagged: set[str] = set()
-    for participants in users.values():
+    for participants in users:
         if len(participants) > max_accounts:
             flagged |= participants
     return flagged
+
+
+def shared_devices(uses: Iterable[tuple[str, str | None, str | None]], max_accounts: int) -> set[str]:
+    """The participants of a round who used a device, or a client address, that more than `max_accounts`
+    participants of the round used."""
+    return over_limit(uses_of(uses).values(), max_accounts)

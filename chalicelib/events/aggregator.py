@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from chalicelib import runtime
 from chalicelib.contest.attempts import Attempt, Progress
 from chalicelib.contest.ranking import live_key
+from chalicelib.contest.signals import SHARED_DEVICE, over_limit, uses_of
 from chalicelib.observability import logger, metric
 from chalicelib.services import contest as contest_service
 from chalicelib.store import attempts as attempt_store
@@ -199,19 +200,14 @@ def _signal(records: list[Accepted]) -> None:
     for record in records:
         if record.attempt.flags:
             flagged.setdefault(record.attempt.participant_id, set()).update(record.attempt.flags)
-    uses: dict[str, set[str]] = {}
-    for record in records:
-        a = record.attempt
-        if record.progress.first:
-            for kind, value in (("device", a.device_hash), ("address", a.address_hash)):
-                if value:
-                    uses.setdefault(f"uses#{a.round_id}#{kind}#{value}", set()).add(a.participant_id)
-    limit = contest_service.settings().max_accounts_per_device
-    for key, participant_ids in uses.items():
-        users = guard_store.note_users(key, participant_ids, runtime.now_ms(), USES_KEEP_SECONDS)
-        if len(users) > limit:
-            for participant_id in users:
-                flagged.setdefault(participant_id, set()).add("shared_device")
+    firsts = [r.attempt for r in records if r.progress.first]
+    users = []
+    for round_id in {a.round_id for a in firsts}:
+        in_round = uses_of((a.participant_id, a.device_hash, a.address_hash) for a in firsts if a.round_id == round_id)
+        users += [guard_store.note_users(f"uses#{round_id}#{kind}#{value}", ids, runtime.now_ms(), USES_KEEP_SECONDS)
+                  for (kind, value), ids in in_round.items()]
+    for participant_id in over_limit(users, contest_service.settings().max_accounts_per_device):
+        flagged.setdefault(participant_id, set()).add(SHARED_DEVICE)
     for participant_id, signals in flagged.items():
         participant_store.add_signals(participant_id, signals)
 
