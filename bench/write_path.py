@@ -39,6 +39,7 @@ def _stream_events(settings) -> list[dict]:
 
 def run(participants: int, attempts_each: int) -> dict:
     import boto3
+    from chalice.local import LambdaEventConverter
     from chalice.test import Client
 
     from app import aggregate_attempts, app
@@ -59,14 +60,18 @@ def run(participants: int, attempts_each: int) -> dict:
                       for i in range(participants)]
             meter.counting_keys = True
             latency: dict[str, list[float]] = {"start": [], "submit": []}
-            for token in tokens:
+            for number, token in enumerate(tokens):
+                # each participant on a phone of their own: its own device id and address (a shared one is a
+                # signal, written once per participant: README, "Signals")
+                LambdaEventConverter.LOCAL_SOURCE_IP = f"10.{number // 65536}.{number // 256 % 256}.{number % 256}"
+                device = {"x-device-id": f"phone-{number:08d}"}
                 for _ in range(attempts_each):
                     meter.phase = "me"
                     me = api.get("/api/me", token=token)
                     assert me.status == 200, me.text
                     meter.phase = "start"
                     began = time.perf_counter()
-                    attempt = contest.start(token)
+                    attempt = api.post("/api/rounds/dot-1/attempts", token=token, headers=device).body["attempt"]
                     latency["start"].append((time.perf_counter() - began) * 1000)
                     answers = contest.answers(attempt, right=rng.randint(8, 20))
                     clock.advance(rng.randint(20_000, 60_000))
@@ -86,6 +91,7 @@ def run(participants: int, attempts_each: int) -> dict:
             items = [item for page in raw.get_paginator("scan").paginate(TableName=settings.table_name("attempts"))
                      for item in page["Items"]]
         runtime.reset_clock()
+        LambdaEventConverter.LOCAL_SOURCE_IP = "127.0.0.1"
     accepted = participants * attempts_each
     assert len(items) == accepted, len(items)
     return {"accepted": accepted, "usage": meter.usage, "shares": meter.busiest_shares(), "latency": latency,

@@ -193,9 +193,9 @@ def _count_attempts(records: list[Accepted]) -> bool:
 
 def _signal(records: list[Accepted]) -> None:
     """The attempts' signals added to their participants, for the organizers' lists (adding to a set: a replay
-    changes nothing); only flagged attempts cost a write. And `shared_device` (RULES.md, Fairness): each
-    participant's first accepted attempt of a round joins the users of its device and its address, one write per
-    device or address in the chunk; past `max_accounts_per_device` users, all of them are flagged."""
+    changes nothing; a write only for a signal the participant does not have yet). And `shared_device` (RULES.md,
+    Fairness): each participant's first accepted attempt of a round joins the users of its device and of its
+    address, one write per device or address in the chunk; past `max_accounts_per_device` users, all are flagged."""
     flagged: dict[str, set[str]] = {}
     for record in records:
         if record.attempt.flags:
@@ -208,8 +208,12 @@ def _signal(records: list[Accepted]) -> None:
                   for (kind, value), ids in in_round.items()]
     for participant_id in over_limit(users, contest_service.settings().max_accounts_per_device):
         flagged.setdefault(participant_id, set()).add(SHARED_DEVICE)
+    if not flagged:
+        return
+    known = participant_store.signals_of(flagged)          # read first: a signal already there costs no write
     for participant_id, signals in flagged.items():
-        participant_store.add_signals(participant_id, signals)
+        if not signals <= known.get(participant_id, frozenset()):
+            participant_store.add_signals(participant_id, signals - known.get(participant_id, frozenset()))
 
 
 def _count_registrations(records: list[Registered]) -> bool:

@@ -44,6 +44,7 @@ from chalicelib.contest.prizes import total_awards
 from chalicelib.contest.ranking import RankedEntry, ScoredAttempt
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.settings import ContestSettings
+from chalicelib.contest.signals import SHARED_DEVICE
 from chalicelib.contest.units import Targets, UnitStanding, UnitTally, UnitTree, roll_up, unit_standings
 from chalicelib.events import exports, prize_results
 from chalicelib.events.workspace import Workspace
@@ -69,7 +70,8 @@ class StoreSource:
         return attempt_store.accepted_in_partitions(round_id, partitions)
 
     def people(self, ids: list[str]) -> dict[str, exports.Person]:
-        return {pid: exports.Person(p.full_name, p.phone, "shared_device" in p.signals)
+        shared = {pid for pid, signals in participant_store.signals_of(ids).items() if SHARED_DEVICE in signals}
+        return {pid: exports.Person(p.full_name, p.phone, pid in shared)
                 for pid, p in participant_store.get_many(ids).items()}
 
     def unit_names(self) -> dict[str, str]:

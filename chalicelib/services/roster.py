@@ -127,7 +127,9 @@ def search(principal: auth.Principal, query: Mapping[str, str]) -> dict:
         following = None if last is None else {"k": last[0], "p": last[1]}
     else:
         found, following = _walk(tree.subtree(unit_id), filters, position, limit)
-    return {"participants": [admin_participant_view(p) for p in found], "next": paging.encode(following)}
+    marked = participant_store.signals_of(p.id for p in found)
+    return {"participants": [admin_participant_view(p, set(p.signals) | marked.get(p.id, frozenset())) for p in found],
+            "next": paging.encode(following)}
 
 
 def _participant(principal: auth.Principal, participant_id: str) -> Participant:
@@ -148,7 +150,8 @@ def card(principal: auth.Principal, participant_id: str) -> dict:
         mine = [a for a in attempts if a.round_id == round_.id]
         if mine:
             rounds.append({"round_id": round_.id, "attempts": [admin_attempt_view(a, round_, now) for a in mine]})
-    signals = set(participant.signals) | {flag for a in attempts for flag in a.flags}
+    signals = (set(participant.signals) | {flag for a in attempts for flag in a.flags}
+               | participant_store.signals_of([participant.id]).get(participant.id, frozenset()))
     return {"participant": admin_participant_view(participant, signals), "rounds": rounds}
 
 

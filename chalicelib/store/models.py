@@ -111,6 +111,7 @@ class GuardModel(Model):
     valid_until = NumberAttribute(null=True)
     tries = NumberAttribute(null=True)
     users = UnicodeSetAttribute(null=True)      # `uses#…`: the participants who used a device or an address
+    signals = UnicodeSetAttribute(null=True)    # `signals#<participant>`: the signals of their attempts
     expires_at = TTLAttribute(null=True)
 
 

@@ -23,6 +23,9 @@ class AlreadyClaimed(Exception):
         self.field = field
 
 
+_SIGNALS = "signals#"
+
+
 def _claim_key(field: str, value: str) -> str:
     return f"{field}#{value}"
 
@@ -173,16 +176,19 @@ def reinstate(participant_id: str) -> Participant:
 
 
 def add_signals(participant_id: str, signals: Iterable[str]) -> None:
-    """Adds signal names to the participant (the lists show them; the attempts carry their own `flags`)."""
+    """Adds signal names to the participant's signals (the lists show them; the attempts carry their own `flags`),
+    kept in an item of their own (`signals#<participant>` in the guards table), so that marking a participant
+    rewrites neither the participant nor its search indexes."""
     names = set(signals)
-    if not names:
-        return
-    try:
-        ParticipantModel(participant_id).update(actions=[ParticipantModel.signals.add(names)],
-                                                condition=ParticipantModel.participant_id.exists())
-    except UpdateError as error:
-        if not condition_failed(error):     # no such participant: nothing to mark
-            raise
+    if names:
+        GuardModel(f"{_SIGNALS}{participant_id}").update(actions=[GuardModel.signals.add(names)])
+
+
+def signals_of(participant_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The signals of these participants (those with none are left out), batched reads."""
+    keys = [f"{_SIGNALS}{pid}" for pid in dict.fromkeys(participant_ids)]
+    return {item.key[len(_SIGNALS):]: frozenset(item.signals or ()) for item in GuardModel.batch_get(keys)
+            if item.signals}
 
 
 _disqualified_cache: TimedCache[frozenset[str]] = TimedCache(lambda: config.current().standings_cache_seconds)

@@ -30,7 +30,8 @@ def _s3():
 def _stored(round_id="dot-1") -> dict[str, bytes]:
     s3, bucket = _s3(), config.current().results_bucket
     listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"results/{round_id}/").get("Contents", [])
-    return {o["Key"].rsplit("/", 1)[1]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
+    return {o["Key"].rsplit("/", 1)[1]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed
+            if "/places/" not in o["Key"]}         # the participants' final places (services/own_standing.py)
 
 
 @pytest.fixture

@@ -371,6 +371,12 @@ def run_everything(client, clock: Clock, recorder: Recorder) -> set[tuple[str, s
         client.lambda_.invoke("finalize_rounds", schedule)
     api.post("/api/admin/rounds/dot-1/publish", token=token)
     api.get("/api/rounds/dot-1/prizes")
+    api.get("/api/me/rounds/dot-1/standing", token=participant)
+    api.get(f"/api/attempts/{attempt['id']}", token=participant)           # with its answer review now
+    requests.add(("GET", "/api/me/rounds/dot-1/certificate"))               # a PDF: not through Api's decoding
+    pdf = api.http.request("GET", "/api/me/rounds/dot-1/certificate", body=b"",
+                           headers={"authorization": f"Bearer {participant}", "accept": "application/pdf"})
+    assert pdf.status_code == 200, pdf.body
     api.call("DELETE", "/api/sessions/current", token=participant)
     api.put("/api/admin/rounds/dot-1/questions", {"questions": questions(6)}, token=token)
     drive_organizer_work(api, token, me, client, schedule, recorder)
