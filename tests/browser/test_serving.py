@@ -34,7 +34,8 @@ def test_pages_refer_to_hashed_names_that_are_compressed_and_cached_for_good(tra
         request.getfixturevalue("live_contest").api.http
     admin_files = {"app.css", "admin.css", "common.js", "admin.js", "admin-contest.js", "admin-rounds.js",
                    "admin-people.css", "admin-people.js", "admin-accounts.js", "admin-embeds.js"}
-    for page, expected in (("/", {"app.css", "common.js", "account.js", "info.js", "app.js"}), ("/admin", admin_files)):
+    participant_files = {"app.css", "common.js", "account.js", "info.js", "results.js", "app.js"}
+    for page, expected in (("/", participant_files), ("/admin", admin_files)):
         reply = http.request("GET", page, headers=BROWSER_GZIP, body=b"")
         assert reply.status_code == 200
         assert reply.headers["Content-Encoding"] == "gzip" and reply.headers["Cache-Control"] == "no-cache"
@@ -102,7 +103,7 @@ def test_the_home_page_with_everything_it_loads_transfers_under_40_kb(live_conte
     sizes = {r.url.replace(live_contest.base, ""): r.sizes() for r in loaded}
     transfer = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes.values())
     static = [r for r in loaded if "/static/" in r.url or r.url.rstrip("/") == live_contest.base]
-    assert len(static) == 6, sizes  # the page, its stylesheet and four scripts; then the API's JSON
+    assert len(static) == 7, sizes  # the page, its stylesheet and five scripts; then the API's JSON
     assert all(r.response().header_value("content-encoding") == "gzip" for r in static), sizes
     assert {"/api/contest", "/api/stats", "/api/announcements"} <= set(sizes), sizes
     assert transfer < 40 * 1024, (transfer, sizes)

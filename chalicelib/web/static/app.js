@@ -48,6 +48,7 @@
   var ATTEMPT_STATUS = {in_progress: "Đang làm", submitted: "Đã nộp", expired: "Quá hạn, không được tính"};
   var CATEGORY = {official: "Cán bộ, công chức, viên chức, người lao động", citizen: "Nhân dân"};
   var CATEGORY_SHORT = {official: "CBCCVC", citizen: "Nhân dân"};
+  var CATEGORY_GROUP = {official: "Cán bộ, công chức", citizen: "Nhân dân"}; // the leaderboard's tabs
 
   // --- small helpers (shared ones in common.js) ------------------------------------------------------------
   var C = window.CuocThi, el = C.el, add = C.add, clear = C.clear, alertBox = C.alertBox, pad = C.pad, fold = C.fold;
@@ -529,6 +530,7 @@
           el("div", {text: "Thời gian làm bài: " + fmtDuration(res.duration_ms)}),
           el("div", {text: "Nộp lúc: " + fmtTime(res.submitted_at)}),
           el("div", {text: "Dự đoán: " + fmtInt(res.prediction)})),
+        ctx.answerReview ? ctx.answerReview(a, round) : null,
         actions(el("a", {class: "btn secondary", href: "#/xep-hang/" + enc(a.round_id), text: "Xem bảng xếp hạng"}), homeLink()));
     });
   }
@@ -603,6 +605,7 @@
           el("h2", {text: round ? round.name : mine.round_id}),
           el("p", {class: "muted", text: "Đã dùng " + mine.attempts_used + (round && round.max_attempts ? "/" + round.max_attempts : "") + " lượt" +
             (mine.best ? "; tốt nhất " + mine.best.correct + "/" + mine.best.total + " câu đúng." : ".")}),
+          round && ctx.ownResults ? ctx.ownResults(round, seq) : null,
           dataTable([
             {label: "Lượt", num: true, cell: function (a) { return a.number; }},
             {label: "Bắt đầu", grow: true, cell: function (a) { return fmtTime(a.started_at); }},
@@ -657,7 +660,7 @@
     if (category !== "official" && category !== "citizen") category = "";
     var base = "#/xep-hang/" + enc(roundId), opened = {};
     var tabs = el("div", {class: "tabs"},
-      [["", "Tất cả"], ["official", "Cán bộ, công chức"], ["citizen", "Nhân dân"]].map(function (t) {
+      [["", "Tất cả"], ["official", CATEGORY_GROUP.official], ["citizen", CATEGORY_GROUP.citizen]].map(function (t) {
         return el("a", {class: "btn" + (t[0] === category ? "" : " secondary"), href: base + (t[0] ? "?category=" + t[0] : ""),
           "aria-current": t[0] === category ? "page" : null, text: t[1]});
       }));
@@ -674,9 +677,11 @@
           var me = user() && user().id;
           function isMine(e) { return !!me && e.participant_id === me; }
           var place = b.entries.filter(isMine)[0];
-          add(holder, el("p", {id: "my-place", class: place ? "info" : "muted",
+          var myPlace = el("div", {id: "my-place", class: place ? "info" : "muted",
             text: place ? "Bạn đang xếp hạng " + place.rank + " với " + place.correct + "/" + place.total + " câu đúng."
-              : (me ? "Bạn chưa có tên trong danh sách này." : "")}));
+              : (me ? "Bạn chưa có tên trong danh sách này." : "")});
+          add(holder, myPlace);
+          if (me && !place && ctx.ownPlace) ctx.ownPlace(myPlace, roundId, seq);   // beyond the list: asked apart
           add(holder, dataTable([
             {label: "Hạng", num: true, cell: function (e) { return e.rank; }},
             {label: "Họ tên", grow: true, cell: function (e) { return [e.display_name, sub(e.unit_name)]; }},
@@ -776,12 +781,13 @@
       });
   }
 
-  // The page modules (account.js, info.js) add their routes and helpers to this context.
+  // The page modules (account.js, info.js, results.js) add their routes and helpers to this context.
   var ctx = {
     api: api, render: render, token: token, user: user, signIn: signIn, keepToken: keepToken, remember: remember,
     loadContest: loadContest, roundOf: roundOf, whenLoaded: whenLoaded, current: current, failed: failed,
     seq: function () { return routeSeq; }, later: later, title: title, actions: actions, homeLink: homeLink,
     needLogin: needLogin, message: message, REFUSALS: REFUSALS, FIELD_MESSAGES: FIELD_MESSAGES, CATEGORY: CATEGORY,
+    CATEGORY_GROUP: CATEGORY_GROUP,
     NetworkError: NetworkError, fmtDuration: fmtDuration, drawNav: drawNav, signOut: signOut,
     route: function (pattern, show) { routes.push([pattern, show]); }
   };

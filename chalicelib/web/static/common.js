@@ -171,25 +171,49 @@
   }
 
   function client(opts) {
-    return function api(method, path, body, contentType) {
-      var headers = {"Accept": "application/json", "X-Device-Id": deviceId()};
-      var payload;
-      if (contentType) { headers["Content-Type"] = contentType; payload = body; }
-      else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+    function send(method, path, headers, payload, read) {
+      headers["X-Device-Id"] = deviceId();
       var t = opts.token();
       if (t) headers["Authorization"] = "Bearer " + t;
       return fetch(path, {method: method, headers: headers, cache: "no-store", body: payload})
         .then(function (response) {
           if (opts.onResponse) opts.onResponse(response);
-          return response.text().then(function (text) {
-            var parsed = null;
-            try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+          return read(response).then(function (parsed) {
             if (response.status === 401 && t && opts.onUnauthorized) opts.onUnauthorized(t, path);
             return {status: response.status, body: parsed, headers: response.headers,
                     retryAfter: Number(response.headers.get("Retry-After")) || 0};
           });
         }, opts.onNetworkError);
+    }
+    function json(response) {
+      return response.text().then(function (text) {
+        try { return text ? JSON.parse(text) : null; } catch (e) { return null; }
+      });
+    }
+    function api(method, path, body, contentType) {
+      var headers = {"Accept": "application/json"};
+      var payload;
+      if (contentType) { headers["Content-Type"] = contentType; payload = body; }
+      else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+      return send(method, path, headers, payload, json);
+    }
+    // api.download(path, filename, type): GETs a file with the session's token (a plain link cannot carry it) and
+    // saves it as `filename` through a temporary Blob URL. Same answer as api(); `body` is the JSON error when the
+    // status is not 200, else null.
+    api.download = function (path, filename, type) {
+      return send("GET", path, {"Accept": type + ", application/json"}, undefined, function (response) {
+        if (response.status !== 200) return json(response);
+        return response.blob().then(function (blob) {
+          var url = URL.createObjectURL(blob), link = el("a", {href: url, download: filename, hidden: true});
+          document.body.appendChild(link);
+          link.click();
+          document.body.removeChild(link);
+          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+          return null;
+        });
+      });
     };
+    return api;
   }
 
   // Page modules (account.js, info.js) are loaded before app.js and register here; app.js calls each one with
