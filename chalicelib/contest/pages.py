@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import nh3
-from markdown_it import MarkdownIt
+from functools import cache
 
 SLUG = re.compile(r"[a-z0-9-]{1,40}")
 RULES, INSTRUCTIONS = "the-le", "huong-dan"
@@ -22,13 +20,22 @@ _TAGS = {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b
 # No style attributes: the pages' Content-Security-Policy refuses inline styles anyway.
 _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
-_markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(
-    ["table", "strikethrough"])
+
+
+@cache
+def _markdown():
+    """The parser, made on first use: only the functions that render pages import markdown-it (cold start)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False}).enable(
+        ["table", "strikethrough"])
 
 
 def render(markdown: str) -> str:
     """Markdown → safe HTML."""
-    return nh3.clean(_markdown.render(markdown), tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+    import nh3
+
+    return nh3.clean(_markdown().render(markdown), tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES,
                      link_rel="noopener noreferrer nofollow")
 
 
