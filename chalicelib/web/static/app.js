@@ -110,7 +110,10 @@
   // Logging out ends the session on the server too (the token stops working), then here.
   function signOut() {
     var t = token();
-    function done() { forget(); if (location.hash.length > 2) location.hash = "#/"; else route(); }
+    function done() {       // a login made meanwhile (another token now) stays
+      if (token() === t) forget();
+      if (location.hash.length > 2) location.hash = "#/"; else route();
+    }
     if (!t) return done();
     api("DELETE", "/api/sessions/current").then(done, done);
   }
@@ -125,6 +128,8 @@
     },
     onUnauthorized: function (t, path) {
       // A wrong password on a login or a password change is no expired session.
+      // An answer to a request sent with an earlier token (a login or a reset since) leaves the current one alone.
+      if (token() !== t) return;
       if (path.indexOf("/api/sessions") !== 0 && path !== "/api/me/password") { localStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(TOKEN_KEY); drawNav(); }
     },
     onNetworkError: function () { throw new NetworkError(); }
