@@ -41,8 +41,3 @@ def over_limit(users: Iterable[set[str] | frozenset[str]], max_accounts: int) ->
             flagged |= participants
     return flagged
 
-
-def shared_devices(uses: Iterable[tuple[str, str | None, str | None]], max_accounts: int) -> set[str]:
-    """The participants of a round who used a device, or a client address, that more than `max_accounts`
-    participants of the round used."""
-    return over_limit(uses_of(uses).values(), max_accounts)

@@ -17,7 +17,7 @@ from chalicelib.store import units as unit_store
 def certificate(principal: auth.Principal, round_id: str) -> bytes:
     round_ = round_or_404(round_id)
     participant = sessions.current(principal)
-    if not round_.is_published or round_.published_at is None:
+    if round_.published_at is None:         # not published yet
         raise errors.conflict("round_not_published",
                               "Kết quả đợt thi chưa được công bố nên chưa có giấy chứng nhận.")
     place = final_place(round_, participant.id)

@@ -115,13 +115,8 @@ def size(object_key: str) -> int:
 def published_json(round_id: str, filename: str) -> Any:
     """A JSON file of a published round's results, parsed (None if absent); kept in memory: a published
     round's files never change (finalizing again is refused once published)."""
-    try:
-        body = _client().get_object(Bucket=config.current().results_bucket, Key=key(round_id, filename))["Body"]
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in _ABSENT:
-            return None
-        raise
-    return json.loads(body.read())
+    data = _object_or_none(key(round_id, filename))
+    return None if data is None else json.loads(data)
 
 
 def certificate_key(round_id: str, participant_id: str) -> str:
@@ -130,9 +125,13 @@ def certificate_key(round_id: str, participant_id: str) -> str:
 
 def load_certificate(round_id: str, participant_id: str) -> bytes | None:
     """A certificate made before (None if none was)."""
+    return _object_or_none(certificate_key(round_id, participant_id))
+
+
+def _object_or_none(object_key: str) -> bytes | None:
+    """An object's bytes, or None when it is not there (or not ours to read: `_ABSENT`)."""
     try:
-        body = _client().get_object(Bucket=config.current().results_bucket,
-                                    Key=certificate_key(round_id, participant_id))["Body"]
+        body = _client().get_object(Bucket=config.current().results_bucket, Key=object_key)["Body"]
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in _ABSENT:
             return None

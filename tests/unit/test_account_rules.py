@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from chalicelib.contest import codes
 from chalicelib.contest.numbers import MAX_DIGITS, json_integer, parse_integer
-from chalicelib.contest.signals import attempt_flags, shared_devices
+from chalicelib.contest.signals import attempt_flags, over_limit, uses_of
 from chalicelib.contest.texts import TextError, clean_name, visible_length
 from chalicelib.contest.throttle import Backoff, Bucket, Tally, Window
 
@@ -75,6 +75,10 @@ def test_attempt_flags():
     assert attempt_flags(20, 9, 600_000, 2) == ["probe"]
     assert attempt_flags(20, 10, 600_000, 2) == []
     assert attempt_flags(5, 0, 0, 2) == ["too_fast", "probe"]
+
+
+def shared_devices(uses, max_accounts):
+    return over_limit(uses_of(uses).values(), max_accounts)
 
 
 def test_shared_devices_flags_everyone_on_a_device_or_address_used_by_more_than_the_limit():
