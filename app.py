@@ -21,7 +21,6 @@ from chalicelib.api import (
 )
 from chalicelib.api.errors import error_middleware
 from chalicelib.contest.tables import XLSX_MIME
-from chalicelib.events import aggregator, flow, lifecycle, registrations
 
 app = Chalice(app_name="cuocthi")
 app.api.binary_types.append(XLSX_MIME)
@@ -33,7 +32,8 @@ for blueprint in (public.bp, participants.bp, accounts.bp, attempts.bp, pages.bp
                   admin_participants.bp, admin_exports.bp, admin_contest.bp, admin_rounds.bp, embeds.bp, web.bp):
     app.register_blueprint(blueprint)
 
-# --- event handlers: the stream builds the standings, the schedule moves rounds along.
+# --- event handlers: the stream builds the standings, the schedule moves rounds along. Each imports its module
+# when it runs: every function loads this file, and the API's cold start should not pay for the event code.
 PLACEHOLDER_STREAM = "arn:aws:dynamodb:ap-southeast-1:000000000000:table/{}/stream/1970-01-01T00:00:00.000"
 # Lambda waits up to this long to fill a batch: a chunk's commit and pages are paid once per batch, so light
 # traffic no longer pays them per record; the live standings lag by at most this much more.
@@ -44,6 +44,8 @@ BATCHING_WINDOW_SECONDS = 5
                         batch_size=500, maximum_batching_window_in_seconds=BATCHING_WINDOW_SECONDS,
                         starting_position="TRIM_HORIZON", name="aggregate_attempts")
 def aggregate_attempts(event):
+    from chalicelib.events import aggregator
+
     return aggregator.handle_attempts(event.to_dict())
 
 
@@ -52,25 +54,35 @@ def aggregate_attempts(event):
     batch_size=500, maximum_batching_window_in_seconds=BATCHING_WINDOW_SECONDS,
     starting_position="TRIM_HORIZON", name="count_registrations")
 def count_registrations(event):
+    from chalicelib.events import aggregator
+
     return aggregator.handle_registrations(event.to_dict())
 
 
 @app.schedule("rate(1 minute)", name="tick_rounds")
 def tick_rounds(event):
+    from chalicelib.events import lifecycle
+
     return lifecycle.tick()
 
 
 @app.schedule("rate(1 minute)", name="finalize_rounds")
 def finalize_rounds(event):
+    from chalicelib.events import lifecycle
+
     return lifecycle.finalize_due()
 
 
 @app.schedule("rate(1 minute)", name="build_exports")
 def build_exports(event):
+    from chalicelib.events import registrations
+
     return registrations.build_due()
 
 
 @app.lambda_function(name="finalize_step")
 def finalize_step(event, context):
     """One step of the finalization state machine (chalicelib/events/flow.py)."""
+    from chalicelib.events import flow
+
     return flow.handle(event)

@@ -1,6 +1,7 @@
 """The web pages (participants at /, organizers at /admin) and their static files, served by the app itself.
 
-Everything is read once, at import: each static file gets a hash of its content, and the pages refer to it as
+Everything is read once, on the first request (not at import: a cold start of a function that never serves a
+page skips it): each static file gets a hash of its content, and the pages refer to it as
 `/static/<stem>.<hash>.<ext>`, a name that is cached for good (`immutable`); the plain `/static/<name>` keeps
 working with a short cache for pages loaded before a deploy. No build step: the hashes are computed here.
 
@@ -17,6 +18,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from chalice import Response
 
@@ -93,23 +95,30 @@ def load_page(path: str, assets: dict[str, Asset]) -> Asset:
     return Asset.of(html.encode("utf-8"), "html")
 
 
-ASSETS = load_static()
-PAGES = {page: load_page(os.path.join(WEB_DIR, f"{page}.html"), ASSETS) for page in ("index", "admin")}
+@cache
+def assets() -> dict[str, Asset]:
+    """The static files, read and hashed once per process."""
+    return load_static()
+
+
+@cache
+def page(name: str) -> Asset:
+    return load_page(os.path.join(WEB_DIR, f"{name}.html"), assets())
 
 
 def static_url(name: str) -> str:
     """The cached-for-good address of a static file (what the pages refer to)."""
-    return "/static/" + ASSETS[name].hashed_name(name)
+    return "/static/" + assets()[name].hashed_name(name)
 
 
 def find_static(name: str) -> tuple[Asset, bool] | None:
     """The static file a requested name stands for, and whether the name carries its current hash."""
-    if name in ASSETS:
-        return ASSETS[name], False
+    if name in assets():
+        return assets()[name], False
     match = HASHED_NAME.match(name or "")
     if match is None:
         return None
-    asset = ASSETS.get(f"{match['stem']}.{match['ext']}")
+    asset = assets().get(f"{match['stem']}.{match['ext']}")
     if asset is None:
         return None
     # An older hash (a page from before a deploy) still gets the current file, but not for good.
@@ -161,13 +170,13 @@ def _send(asset: Asset, cache: str) -> Response:
 
 @bp.route("/", methods=["GET"])
 def index():
-    return _send(PAGES["index"], PAGE_CACHE)
+    return _send(page("index"), PAGE_CACHE)
 
 
 @bp.route("/admin", methods=["GET"])
 def admin():
     """The organizers' pages: a separate small page and bundle, so the participant pages stay light."""
-    return _send(PAGES["admin"], PAGE_CACHE)
+    return _send(page("admin"), PAGE_CACHE)
 
 
 @bp.route("/static/{name}", methods=["GET"])
