@@ -14,6 +14,7 @@ from chalicelib.api import (
     admin_rounds,
     attempts,
     embeds,
+    function_url,
     pages,
     participants,
     public,
@@ -31,6 +32,15 @@ app.register_middleware(error_middleware, "http")
 for blueprint in (public.bp, participants.bp, accounts.bp, attempts.bp, pages.bp, admin.bp, admin_accounts.bp,
                   admin_participants.bp, admin_exports.bp, admin_contest.bp, admin_rounds.bp, embeds.bp, web.bp):
     app.register_blueprint(blueprint)
+
+# The same routes behind a Lambda function URL, CloudFront's origin: no API Gateway fee per request.
+site_events = function_url.RestEvents(app.routes)
+
+
+@app.lambda_function(name="site")
+def site(event, context):
+    """CloudFront's origin: the pages and the API, from function URL events (chalicelib/api/function_url.py)."""
+    return function_url.handle(app, site_events, event, context, config.current().origin_secret)
 
 # --- event handlers: the stream builds the standings, the schedule moves rounds along. Each imports its module
 # when it runs: every function loads this file, and the API's cold start should not pay for the event code.

@@ -31,7 +31,7 @@ PRICES = {
 }
 API_GB, AGGREGATOR_GB, FINALIZE_GB = 1.0, 0.5, 2.0        # .chalice/config.json memory sizes
 LAMBDA_OVERHEAD_MS = 5                                    # billed time beyond the handler's own (runtime, I/O)
-ORIGIN_KINDS = ("register", "me", "start", "submit", "result")        # personal: never cached, to API Gateway
+ORIGIN_KINDS = ("register", "me", "start", "submit", "result")        # personal: never cached, to the origin
 PUBLIC_SECONDS = 5                                                   # infra/template/cdn.py
 EDGE_LOCATIONS = 20                                                  # edges that fetch a public read each TTL
 STATIC_BYTES = 20_365            # app.js + common.js + app.css gzipped (chalicelib.api.web): once per participant
@@ -74,17 +74,15 @@ def inputs(requests: dict, finalization: dict) -> dict:
             "finalize_ms": finalization["ms_per_attempt"]}
 
 
-# What would bring the figure down (README, Benchmarks): the write path at the 6 units an attempt, the
-# pages asking for no more than they need (no GET /api/me before a start, the result from the submission's own
-# answer), and CloudFront's origin a Lambda function URL (no API Gateway request fee) instead of the REST API.
-LEANER = {"write_units_per_attempt": 6.0, "drop": ("me", "result"), "api_rest_per_million": 0.0}
+# CloudFront's origin (infra/template/cdn.py): the `site` function's URL, which adds no fee to the Lambda request;
+# "rest_api" prices the same requests through API Gateway's REST API, the origin before (README, Benchmarks).
+ORIGINS = ("function_url", "rest_api")
 
 
-def model(contest: Contest, figures: dict, leaner: dict | None = None) -> dict:
-    if leaner:
-        figures = {**figures, "write_units_per_attempt": leaner["write_units_per_attempt"],
-                   "kinds": {k: v for k, v in figures["kinds"].items() if k not in leaner["drop"]}}
-    prices = {**PRICES, **({"api_rest_per_million": leaner["api_rest_per_million"]} if leaner else {})}
+def model(contest: Contest, figures: dict, origin: str = "function_url") -> dict:
+    if origin not in ORIGINS:
+        raise ValueError(f"origin is one of {ORIGINS}")
+    prices = {**PRICES, **({"api_rest_per_million": 0.0} if origin == "function_url" else {})}
     kinds = figures["kinds"]
     per_attempt = {kind: k["per_attempt"] for kind, k in kinds.items()}
     per_attempt["register"] = contest.participants / contest.attempts       # once per participant
@@ -111,7 +109,7 @@ def model(contest: Contest, figures: dict, leaner: dict | None = None) -> dict:
         "DynamoDB reads": reads / 1e6 * p["dynamodb_read_per_million"],
         "Lambda": gb_seconds * p["lambda_gb_second"]
         + (api_requests + contest.attempts / 100) / 1e6 * p["lambda_requests_per_million"],
-        "API Gateway": api_requests / 1e6 * p["api_rest_per_million"],
+        "API Gateway": api_requests / 1e6 * p["api_rest_per_million"],     # 0 behind the function URL
         "CloudFront requests": edge_requests / 1e4 * p["cloudfront_https_per_10k"],
         "CloudFront transfer": out_bytes / 1e9 * p["cloudfront_gb_out"],
         "Step Functions, S3": 64 * 8 * p["step_functions_per_transition"] + 6 * 64 * 3 * p["s3_put_per_1000"] / 1000,
@@ -135,7 +133,7 @@ def watchers(figures: dict, phones: int = 10_000, every_seconds: float = 30, hou
     without_cdn = requests / 1e6 * (PRICES["api_rest_per_million"] + PRICES["lambda_requests_per_million"]) \
         + requests * (kind["ms"] + LAMBDA_OVERHEAD_MS) / 1000 * API_GB * PRICES["lambda_gb_second"]
     return {"phones": phones, "every_seconds": every_seconds, "requests": requests, "origin_requests": origin,
-            "dollars": edge + origin / 1e6 * PRICES["api_rest_per_million"], "without_cdn": without_cdn}
+            "dollars": edge + origin / 1e6 * PRICES["lambda_requests_per_million"], "without_cdn": without_cdn}
 
 
 def report(figures: dict) -> list[dict]:
@@ -150,15 +148,15 @@ def report(figures: dict) -> list[dict]:
         print(f"    {r['writes'] / 1e6:,.2f} M write units ({r['peak_writes_per_second']:,.0f}/s at the peak), "
               f"{r['reads'] / 1e6:,.2f} M read units, {r['gb_seconds']:,.0f} Lambda GB-s "
               f"(about {r['peak_concurrency']:,.0f} concurrent at the peak), "
-              f"{r['api_requests'] / 1e6:,.2f} M API and {r['edge_requests'] / 1e6:,.2f} M CloudFront requests")
+              f"{r['api_requests'] / 1e6:,.2f} M origin and {r['edge_requests'] / 1e6:,.2f} M CloudFront requests")
         print("    " + ", ".join(f"{name} ${value:,.2f}" for name, value in r["dollars"].items()))
         print(f"    total ${r['total']:,.2f}; per 100,000 accepted attempts ${r['per_100k']:.2f} (target <= 3)")
-        lean = model(c, figures, LEANER)
-        print(f"    leaner (write path at 6 units, no GET me/result per attempt, a function URL origin): "
-              f"${lean['total']:,.2f}, ${lean['per_100k']:.2f} per 100,000")
+        rest = model(c, figures, "rest_api")
+        print(f"    the same through API Gateway's REST API instead of the function URL: "
+              f"${rest['total']:,.2f}, ${rest['per_100k']:.2f} per 100,000")
     w = watchers(figures)
     print(f"  {w['phones']:,} phones refreshing a public table every {w['every_seconds']:.0f} s for an hour: "
-          f"{w['requests'] / 1e6:.1f} M edge requests, {w['origin_requests']:,.0f} reach the API: "
+          f"{w['requests'] / 1e6:.1f} M edge requests, {w['origin_requests']:,.0f} reach the origin: "
           f"${w['dollars']:.2f} (without CloudFront ${w['without_cdn']:.2f})")
     return rows
 

@@ -40,6 +40,7 @@ class Config:
     round_cache_seconds: float
     standings_cache_seconds: float
     public_url: str                 # the site's address for links in embeds ('' : from the request)
+    origin_secret: str | None       # what CloudFront adds to the requests it forwards to the function URL
 
     def table_name(self, logical: str) -> str:
         return f"{self.table_prefix}{logical}"
@@ -82,6 +83,7 @@ def from_environ(env: Mapping[str, str]) -> Config:
         round_cache_seconds=float(get("ROUND_CACHE_SECONDS", "5")),
         standings_cache_seconds=float(get("STANDINGS_CACHE_SECONDS", "2")),
         public_url=get("PUBLIC_URL", ""),
+        origin_secret=get("ORIGIN_SECRET") or None,
     )
 
 

@@ -1,9 +1,11 @@
-"""The alarms: API 5XX rate, errors and throttles per function, stream iterator age, the on-failure queue.
+"""The alarms: API 5XX rate (API Gateway's and the site function URL's), errors and throttles per function,
+stream iterator age, the on-failure queue.
 Each notifies the stack's topic; the runbook is README.md, Operations."""
 from __future__ import annotations
 
 import re
 
+from infra.template.cdn import SITE_FUNCTION
 from infra.template.inputs import ALARM_TOPIC, FAILURE_QUEUE, Function
 
 ITERATOR_AGE_LIMIT_MS = 60_000
@@ -40,6 +42,21 @@ def _alarm(name: str, description: str, namespace: str, metric: str, dimensions:
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
 
 
+def _rate_alarm(name: str, description: str, dimensions: list[dict], errors: str, requests: str,
+                rate: float) -> dict:
+    """Errors over requests (AWS/Lambda, 1-minute sums), above `rate` in 3 of 5 minutes."""
+    def stat(metric: str, id_: str) -> dict:
+        return {"Id": id_, "ReturnData": False, "MetricStat": {"Period": 60, "Stat": "Sum", "Metric": {
+            "Namespace": "AWS/Lambda", "MetricName": metric, "Dimensions": dimensions}}}
+    alarm = _alarm(name, description, "AWS/Lambda", errors, dimensions, "Sum", 60, 5, rate, 3)
+    for key in ("Namespace", "MetricName", "Dimensions", "Statistic", "Period"):
+        del alarm["Properties"][key]
+    alarm["Properties"]["Metrics"] = [stat(errors, "errors"), stat(requests, "requests"),
+                                      {"Id": "rate", "Expression": "errors / requests", "ReturnData": True,
+                                       "Label": f"{errors} / {requests}"}]
+    return alarm
+
+
 def _reserved(fn: Function, config: dict) -> int | None:
     return config.get("lambda_functions", {}).get(fn.name, {}).get("reserved_concurrency",
                                                                    config.get("reserved_concurrency"))
@@ -53,6 +70,11 @@ def alarms(functions: list[Function], config: dict) -> dict[str, dict]:
         found["ApiServerErrorRateAlarm"] = _alarm(
             "api-5xx-rate", f"More than {API_5XX_RATE:.0%} of API requests answered 5XX in 3 of 5 minutes.",
             "AWS/ApiGateway", "5XXError", api_dimensions, "Average", 60, 5, API_5XX_RATE, 3)
+    if any(fn.logical_id == SITE_FUNCTION for fn in functions):
+        found["SiteServerErrorRateAlarm"] = _rate_alarm(
+            "site-5xx-rate", f"More than {API_5XX_RATE:.0%} of the requests through CloudFront (the site function's "
+            "URL) answered 5XX in 3 of 5 minutes.", [{"Name": "FunctionName", "Value": {"Ref": SITE_FUNCTION}}],
+            "Url5xxCount", "UrlRequestCount", API_5XX_RATE)
     for fn in functions:
         dims = [{"Name": "FunctionName", "Value": {"Ref": fn.logical_id}}]
         found[f"{fn.logical_id}ErrorsAlarm"] = _alarm(

@@ -1,5 +1,6 @@
-"""CloudFront in front of the API: the site at the root, every path to the API stage (the origin path is the
-stage, so `/`, `/static/…` and `/api/…` reach the app's own routes), compression, static files cached for good,
+"""CloudFront in front of the API: the site at the root, every path to the app's `site` function through its
+Lambda function URL (chalicelib/api/function_url.py: the same routes, without API Gateway's fee per request; the
+REST API Chalice generates stays, reachable directly at EndpointURL), compression, static files cached for good,
 the public read models cached a few seconds (query strings that change the answer in the cache key), personal
 and organizer paths never cached (Authorization and everything else forwarded). An optional custom domain with
 its ACM certificate (us-east-1) comes in as parameters. The stack's `SiteURL` output is the address to give out."""
@@ -16,7 +17,13 @@ ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"    # Authorizati
 PUBLIC_PATHS = ("/api/contest", "/api/units", "/api/stats", "/api/rounds/*/leaderboard", "/api/rounds/*/units",
                 "/api/embed/*")
 PUBLIC_QUERY = ["limit", "category", "unit_id", "round_id"]
-ORIGIN = "api"
+ORIGIN = "site"
+SITE_FUNCTION = "Site"                 # app.py's `site` function, as Chalice names its resource
+SITE_URL = "SiteFunctionUrl"
+VERIFY_HEADER = "X-Origin-Verify"      # CloudFront adds it; the function refuses a request without it
+# The origin secret: the stack id's random part, known to CloudFront and the function, not to the public (it keeps
+# the function URL from being a way around the cache, it is no authentication: tokens are).
+ORIGIN_SECRET = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
 
 PARAMETERS = {
     "DomainName": {"Type": "String", "Default": "",
@@ -37,7 +44,29 @@ READ = ["GET", "HEAD"]
 ALL = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 
 
-def resources(stage: str) -> dict[str, dict]:
+def _site_url() -> dict[str, dict]:
+    """The function URL, open to anyone (the origin secret and the tokens decide); both permissions a new
+    function URL needs since October 2025."""
+    function = {"Ref": SITE_FUNCTION}
+    return {
+        SITE_URL: {"Type": "AWS::Lambda::Url", "Properties": {
+            "TargetFunctionArn": {"Fn::GetAtt": [SITE_FUNCTION, "Arn"]}, "AuthType": "NONE",
+            "InvokeMode": "BUFFERED"}},
+        "SiteUrlPermission": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunctionUrl", "FunctionName": function, "Principal": "*",
+            "FunctionUrlAuthType": "NONE"}},
+        "SiteInvokePermission": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": function, "Principal": "*",
+            "InvokedViaFunctionUrl": True}},
+    }
+
+
+def function_settings() -> dict[str, dict]:
+    """The site function learns the origin secret."""
+    return {SITE_FUNCTION: {"Properties": {"Environment": {"Variables": {"ORIGIN_SECRET": ORIGIN_SECRET}}}}}
+
+
+def resources() -> dict[str, dict]:
     public_policy = {"Type": "AWS::CloudFront::CachePolicy", "Properties": {"CachePolicyConfig": {
         "Name": {"Fn::Sub": "${AWS::StackName}-public-reads"},
         "Comment": "Public read models: a few seconds at the edge, the query strings that matter in the key.",
@@ -60,14 +89,16 @@ def resources(stage: str) -> dict[str, dict]:
                                                   "SslSupportMethod": "sni-only",
                                                   "MinimumProtocolVersion": "TLSv1.2_2021"},
                                          {"CloudFrontDefaultCertificate": True}]},
-        "Origins": [{"Id": ORIGIN, "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
-                     "OriginPath": f"/{stage}",
+        # https://<id>.lambda-url.<region>.on.aws/ → its host name
+        "Origins": [{"Id": ORIGIN, "DomainName": {"Fn::Select": [2, {"Fn::Split": [
+                         "/", {"Fn::GetAtt": [SITE_URL, "FunctionUrl"]}]}]},
+                     "OriginCustomHeaders": [{"HeaderName": VERIFY_HEADER, "HeaderValue": ORIGIN_SECRET}],
                      "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "HTTPSPort": 443,
                                             "OriginSSLProtocols": ["TLSv1.2"]}}],
         # the pages (`/`, `/admin`): no-cache with an ETag at the origin, so the edge keeps them a second at most
         "DefaultCacheBehavior": _behaviour(CACHING_OPTIMIZED, READ),
         "CacheBehaviors": behaviours}}}
-    return {PUBLIC_POLICY: public_policy, DISTRIBUTION: distribution}
+    return {PUBLIC_POLICY: public_policy, DISTRIBUTION: distribution, **_site_url()}
 
 
 OUTPUTS = {"SiteURL": {"Description": "The site and its API through CloudFront: the address to give out.",

@@ -1,16 +1,14 @@
-"""The packaged stack's CloudFront distribution (cache behaviours per kind of path, the origin path to the stage,
-the custom domain), the finalization state machine and the warm throughput parameters; and the pages served as
-CloudFront and API Gateway would serve them: under the stage, through the origin path."""
+"""The packaged stack's CloudFront distribution (cache behaviours per kind of path, the origin: the site function's
+URL with the origin secret, the custom domain), the finalization state machine and the warm throughput
+parameters. The pages and the API through the function URL itself: tests/api/test_function_url.py."""
 from __future__ import annotations
 
 import fnmatch
 import json
-import re
 
 import pytest
 
 from infra.template import cdn
-from tests.infra.test_template import stage_settings
 
 DISABLED, OPTIMIZED = cdn.CACHING_DISABLED, cdn.CACHING_OPTIMIZED
 
@@ -28,11 +26,22 @@ def behaviour_for(config: dict, path: str) -> dict:
     return config["DefaultCacheBehavior"]
 
 
-def test_the_origin_is_the_api_stage(package):
+def test_the_origin_is_the_site_functions_url_with_the_origin_secret(package):
     (origin,) = distribution(package)["Origins"]
-    assert origin["OriginPath"] == "/" + stage_settings()["api_gateway_stage"]
-    assert "${RestAPI}.execute-api." in origin["DomainName"]["Fn::Sub"]
+    assert "OriginPath" not in origin
+    assert origin["DomainName"] == {"Fn::Select": [2, {"Fn::Split": ["/", {"Fn::GetAtt": [cdn.SITE_URL,
+                                                                                           "FunctionUrl"]}]}]}
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    (header,) = origin["OriginCustomHeaders"]
+    assert header == {"HeaderName": "X-Origin-Verify", "HeaderValue": cdn.ORIGIN_SECRET}
+    site = package.resources[cdn.SITE_FUNCTION]
+    assert site["Properties"]["Environment"]["Variables"]["ORIGIN_SECRET"] == cdn.ORIGIN_SECRET
+    assert site["Properties"]["Handler"] == "app.site"
+    url = package.resources[cdn.SITE_URL]["Properties"]
+    assert url["TargetFunctionArn"] == {"Fn::GetAtt": [cdn.SITE_FUNCTION, "Arn"]} and url["AuthType"] == "NONE"
+    granted = {p["Properties"]["Action"] for p in package.of_type("AWS::Lambda::Permission").values()
+               if p["Properties"]["FunctionName"] == {"Ref": cdn.SITE_FUNCTION}}
+    assert {"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"} <= granted
 
 
 @pytest.mark.parametrize("path", ["/static/app.0123456789.js", "/static/app.css"])
@@ -77,50 +86,6 @@ def test_pages_at_the_root_and_a_custom_domain_as_parameters(package):
     assert config["ViewerCertificate"]["Fn::If"][1]["AcmCertificateArn"] == {"Ref": "CertificateArn"}
     site = package.template["Outputs"]["SiteURL"]["Value"]["Fn::If"]
     assert site[2] == {"Fn::Sub": "https://${SiteDistribution.DomainName}/"}
-
-
-class Gateway:
-    """API Gateway's stage routing in front of the app (paths outside the stage are unknown there), reached
-    through CloudFront's origin path: what a browser's request for `path` becomes."""
-
-    def __init__(self, client, stage: str, origin_path: str) -> None:
-        self.client, self.stage, self.origin_path = client, stage, origin_path
-
-    def get(self, path: str):
-        forwarded = self.origin_path + path
-        prefix = f"/{self.stage}"
-        assert forwarded == prefix or forwarded.startswith(prefix + "/"), f"{forwarded} is outside the stage"
-        return self.client.http.get(forwarded[len(prefix):] or "/")
-
-
-def test_the_pages_work_under_the_stage_through_the_origin_path(package, monkeypatch):
-    import boto3
-    from chalice.test import Client
-    from moto import mock_aws
-
-    from app import app
-    from chalicelib import config, store
-    from local.schema import create_tables
-
-    (origin,) = distribution(package)["Origins"]
-    with mock_aws():
-        config.current.cache_clear()
-        settings = config.current()
-        create_tables(boto3.client("dynamodb", region_name=settings.region), settings.table_prefix)
-        store.bind(settings)
-        with Client(app) as client:
-            site = Gateway(client, stage_settings()["api_gateway_stage"], origin["OriginPath"])
-            for page in ("/", "/admin"):
-                answer = site.get(page)
-                assert answer.status_code == 200, page
-                html = answer.body.decode()
-                assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
-                assert assets, page
-                for asset in assets:
-                    assert site.get(asset).status_code == 200, asset
-            contest = site.get("/api/contest")
-            assert contest.status_code == 200 and "rounds" in json.loads(contest.body)
-        store.reset()
 
 
 def test_the_finalization_state_machine(package):

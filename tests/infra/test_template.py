@@ -198,7 +198,7 @@ def _normal(value):
 
 def alarms_on(package, namespace: str, metric: str) -> list[dict]:
     return [a["Properties"] for a in package.of_type("AWS::CloudWatch::Alarm").values()
-            if a["Properties"]["Namespace"] == namespace and a["Properties"]["MetricName"] == metric]
+            if a["Properties"].get("Namespace") == namespace and a["Properties"].get("MetricName") == metric]
 
 
 def dims(alarm: dict) -> dict:
@@ -211,9 +211,22 @@ def test_every_alarm_notifies_the_topic(package):
     assert package.resources["AlarmTopic"]["Type"] == "AWS::SNS::Topic"
     for lid, alarm in alarms.items():
         assert {"Ref": "AlarmTopic"} in alarm["Properties"]["AlarmActions"], lid
-        for dimension in alarm["Properties"]["Dimensions"]:
+        metrics = [m["MetricStat"]["Metric"] for m in alarm["Properties"].get("Metrics", []) if "MetricStat" in m]
+        for dimension in [d for m in [alarm["Properties"], *metrics] for d in m.get("Dimensions", [])]:
             ref = dimension["Value"].get("Ref") if isinstance(dimension["Value"], dict) else None
             assert ref is None or ref.startswith("AWS::") or ref in package.resources, lid
+
+
+def test_site_5xx_rate_alarm(package):
+    alarm = package.resources["SiteServerErrorRateAlarm"]["Properties"]
+    errors, requests, rate = alarm["Metrics"]
+    assert rate == {"Id": "rate", "Expression": "errors / requests", "ReturnData": True,
+                    "Label": "Url5xxCount / UrlRequestCount"}
+    for metric, name in ((errors, "Url5xxCount"), (requests, "UrlRequestCount")):
+        assert metric["MetricStat"]["Metric"] == {"Namespace": "AWS/Lambda", "MetricName": name,
+                                                  "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": "Site"}}]}
+        assert metric["MetricStat"]["Stat"] == "Sum" and metric["ReturnData"] is False
+    assert 0 < alarm["Threshold"] < 1 and alarm["DatapointsToAlarm"] == 3
 
 
 def test_api_5xx_rate_alarm(package):
