@@ -2,9 +2,13 @@
 units (consumed capacity, transactions counted double and cancelled ones counted, as DynamoDB bills them), the
 handler's duration and the answer's bytes on the wire; and the stream aggregator's units per accepted attempt.
 
-The flow per participant is what the pages do (chalicelib/web/static/app.js): register, then for each attempt
-the home page's public reads, "Vào thi" (GET /api/me), the start, the submission, the result page (GET the
-attempt) and a look at the leaderboard. `measure()` returns the figures by request kind; bench/cost.py reads them.
+The flow per participant is what the pages do (chalicelib/web/static/app.js, tests/browser/test_page_requests.py):
+register, then for each attempt the home page (the contest, the totals, the announcements, which are public but not
+among the paths infra/template/cdn.py caches at the edge, and GET /api/me for the participant's own counts per
+round), "Vào thi" (no request: the start step is drawn from the home page's counts and contest), the start (whose
+answer carries the test), the submission (whose answer carries the result page: no GET of the attempt) and a look at
+the leaderboard (which reads the contest again: the pages keep it 30 s, a test lasts longer). `measure()` returns
+the figures by request kind and the requests of one attempt; bench/cost.py reads them.
 """
 from __future__ import annotations
 
@@ -60,12 +64,14 @@ class Meter:
     def __init__(self, api) -> None:
         self.api = api
         self.kinds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self.calls: list[str] = []
 
     def __call__(self, kind: str, method: str, path: str, body=None, token: str | None = None):
         with consumed() as units:
             began = time.perf_counter()
             reply = self.api.call(method, path, body, token=token)
             elapsed = (time.perf_counter() - began) * 1000
+        self.calls.append(f"{method} {path}")
         figures = self.kinds[kind]
         figures["count"] += 1
         figures["ms"] += elapsed
@@ -117,13 +123,14 @@ def measure(participants: int = PARTICIPANTS, each: int = ATTEMPTS_EACH) -> dict
                                                {"username": "btc", "password": "mat-khau-btc-1"}).body["token"])
         contest.add_units()
         contest.open_round(n_questions=60, questions_per_attempt=20, max_attempts=each)
-        meter, accepted = Meter(api), []
+        meter, accepted, flow = Meter(api), [], []
         for p in range(participants):
             body = {"full_name": f"Người Thi {p}", "phone": contest.next_phone(), "password": "mat-khau-123",
                     "unit_id": "so-noi-vu", "category": "official"}
             token = meter("register", "POST", "/api/participants", body).body["token"]
             for _ in range(each):
-                for path in ("/api/contest", "/api/stats"):
+                before = len(meter.calls)
+                for path in ("/api/contest", "/api/stats", "/api/announcements"):      # the home page
                     meter("public read", "GET", path)
                 meter("me", "GET", "/api/me", token=token)
                 attempt = meter("start", "POST", "/api/rounds/dot-1/attempts", token=token).body["attempt"]
@@ -133,8 +140,9 @@ def measure(participants: int = PARTICIPANTS, each: int = ATTEMPTS_EACH) -> dict
                               {"answers": answers, "prediction": rng.randint(0, 99)}, token=token)
                 assert reply.status == 200, reply.text
                 accepted.append(attempt["id"])
-                meter("result", "GET", f"/api/attempts/{attempt['id']}", token=token)
-                meter("public read", "GET", "/api/rounds/dot-1/leaderboard?limit=100")
+                for path in ("/api/contest", "/api/rounds/dot-1/leaderboard?limit=100"):  # the leaderboard page
+                    meter("public read", "GET", path)
+                flow = flow or [c.replace(attempt["id"], "{id}") for c in meter.calls[before:]]
         aggregator = _aggregate(accepted)
         runtime.reset_clock()
     kinds = {kind: {"per_attempt": f["count"] / len(accepted), "ms": f["ms"] / f["count"],
@@ -143,6 +151,7 @@ def measure(participants: int = PARTICIPANTS, each: int = ATTEMPTS_EACH) -> dict
     per_attempt = {unit: sum(k[unit] * k["per_attempt"] for k in kinds.values()) + aggregator[unit]
                    for unit in ("read_units", "write_units")}
     return {"accepted": len(accepted), "participants": participants, "kinds": kinds, "aggregator": aggregator,
+            "flow": flow,
             "write_units_per_attempt": per_attempt["write_units"], "read_units_per_attempt": per_attempt["read_units"]}
 
 
@@ -150,11 +159,12 @@ def main() -> dict:
     figures = measure()
     print(f"requests of the pages, {figures['participants']} participants x {ATTEMPTS_EACH} attempts "
           f"(DynamoDB Local, consumed capacity):")
+    print(f"  one attempt's requests ({len(figures['flow'])}): " + ", ".join(figures["flow"]))
     for kind, f in figures["kinds"].items():
-        print(f"  {kind:12s} {f['per_attempt']:.2f}/attempt  {f['ms']:6.1f} ms  {f['bytes']:6.0f} B  "
+        print(f"  {kind:13s} {f['per_attempt']:.2f}/attempt  {f['ms']:6.1f} ms  {f['bytes']:6.0f} B  "
               f"{f['read_units']:5.2f} RCU  {f['write_units']:5.2f} WCU")
     agg = figures["aggregator"]
-    print(f"  aggregator   per attempt {agg['ms']:.1f} ms  {agg['read_units']:.2f} RCU  {agg['write_units']:.2f} WCU")
+    print(f"  aggregator    per attempt {agg['ms']:.1f} ms  {agg['read_units']:.2f} RCU  {agg['write_units']:.2f} WCU")
     print(f"  all in per accepted attempt: {figures['write_units_per_attempt']:.1f} write units, "
           f"{figures['read_units_per_attempt']:.1f} read units")
     return figures

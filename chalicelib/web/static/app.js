@@ -148,6 +148,23 @@
     }
     return contestCache.reply;
   }
+  // GET /api/me as last read (10 minutes, same token), its counts kept by the page's own starts and submissions:
+  // "Vào thi" after the home page asks nothing more.
+  var meCache = null;
+  function cachedMe() { return meCache && meCache.t === token() && Date.now() - meCache.at < 6e5 ? meCache.r : null; }
+  function loadMe(fresh) {
+    var t = token(), known = !fresh && cachedMe();
+    return known ? Promise.resolve(known) : api("GET", "/api/me").then(function (r) {
+      meCache = r.status === 200 ? {t: t, at: Date.now(), r: r} : null;
+      return r;
+    });
+  }
+  function mineIn(me, roundId) { return me.rounds.filter(function (m) { return m.round_id === roundId; })[0]; }
+  // A start or submission changes the round's counts; a refusal (no `change`) has them read again.
+  function noteMine(roundId, change) {
+    var mine = cachedMe() && mineIn(meCache.r.body, roundId);
+    if (mine && change) change(mine); else meCache = null;
+  }
   function roundOf(contest, id) {
     return ((contest && contest.rounds) || []).filter(function (r) { return r.id === id; })[0] || null;
   }
@@ -270,7 +287,7 @@
   }
 
   function loadMine(seq, slots) {
-    api("GET", "/api/me").then(function (r) {
+    loadMe(true).then(function (r) {
       if (!current(seq) || r.status !== 200 || !r.body) return;
       (r.body.rounds || []).forEach(function (mine) {
         var slot = slots[mine.round_id];
@@ -300,17 +317,18 @@
   }
 
   // #/thi/<round>: an attempt in progress resumes at once; otherwise a start step says what starting costs.
-  function exam(roundId) {
-    var seq = routeSeq;
+  // The counts the page holds decide, but an attempt in progress may have ended since: read again before resuming.
+  function exam(roundId, fresh) {
+    var seq = routeSeq, known = !fresh && !!cachedMe();
     if (!token()) return needLogin();
     render(el("p", {class: "muted", text: "Đang chuẩn bị bài thi…"}));
-    whenLoaded(seq, [api("GET", "/api/me"), loadContest()], function (me, contest) {
+    whenLoaded(seq, [loadMe(fresh), loadContest()], function (me, contest) {
       if (me.status === 401) return needLogin();
       if (me.status !== 200 || contest.status !== 200) return render(alertBox(message(me.status !== 200 ? me.body : contest.body)));
       var round = roundOf(contest.body, roundId);
       if (!round) return cannotStart(null, REFUSALS.round_not_found);
-      var mine = (me.body.rounds || []).filter(function (m) { return m.round_id === roundId; })[0] || {attempts_used: 0};
-      if (mine.attempt_in_progress) return startAttempt(round, seq);
+      var mine = mineIn(me.body, roundId) || {attempts_used: 0};
+      if (mine.attempt_in_progress) return known ? exam(roundId, true) : startAttempt(round, seq);
       var t = now();
       if (round.status === "closed" || round.status === "finalized" || t < Date.parse(round.opens_at) || t >= Date.parse(round.closes_at)) {
         return cannotStart(round, REFUSALS.round_not_open);
@@ -350,8 +368,9 @@
     api("POST", "/api/rounds/" + enc(round.id) + "/attempts").then(function (r) {
       if (!current(seq)) return;
       if (r.status === 401) return needLogin();
-      if (r.status !== 200 && r.status !== 201) return cannotStart(round, message(r.body));
+      if (r.status !== 200 && r.status !== 201) { noteMine(); return cannotStart(round, message(r.body)); }
       var attempt = r.body.attempt;
+      noteMine(round.id, function (m) { m.attempts_used += r.status === 201 ? 1 : 0; m.attempt_in_progress = attempt.id; });
       if (attempt.status === "submitted") { location.hash = "#/ket-qua/" + enc(attempt.id); return; }
       showExam(attempt, round, seq);
     }, function (e) { if (current(seq)) failed(e); });
@@ -458,12 +477,14 @@
         api("POST", "/api/attempts/" + enc(attempt.id) + "/submission", payload).then(function (res) {
           if (res.status === 200) {
             localStorage.removeItem(ANSWERS_PREFIX + attempt.id);
-            justSubmitted = res.body.result;      // the result page shows it without asking again
+            justSubmitted = {result: res.body.result, round: round};
+            noteMine(round.id, function (m) { m.attempt_in_progress = null; });
             if (current(seq)) location.hash = "#/ket-qua/" + enc(attempt.id);
             return;
           }
           if (res.status >= 500 || res.status === 429) return retry(res);
           submitting = false;
+          if (res.status === 409) noteMine();
           button.disabled = res.status === 409;
           say(message(res.body));
           if (res.status === 409) add(status, el("a", {href: "#/", text: "Về trang chủ"}));
@@ -507,37 +528,35 @@
       timer, form);
   }
 
-  // The result of the submission just made, as its answer carried it: the result page needs nothing else.
+  // The submission just made, as its answer carried it, with its round: no request; a reload reads the attempt.
   var justSubmitted = null;
-  function submittedAttempt(attemptId) {
-    var res = justSubmitted && justSubmitted.attempt_id === attemptId ? justSubmitted : null;
-    if (!res) return api("GET", "/api/attempts/" + enc(attemptId));
-    return Promise.resolve({status: 200, body: {attempt: {id: res.attempt_id, round_id: res.round_id,
-      status: "submitted", result: res}}});
-  }
   function result(attemptId) {
-    var seq = routeSeq;
+    var seq = routeSeq, just = justSubmitted && justSubmitted.result.attempt_id === attemptId ? justSubmitted : null;
     if (!token()) return needLogin();
-    whenLoaded(seq, [submittedAttempt(attemptId), loadContest()], function (r, contest) {
+    if (just) return showResult({round_id: just.round.id, status: "submitted", result: just.result}, just.round);
+    whenLoaded(seq, [api("GET", "/api/attempts/" + enc(attemptId)), loadContest()], function (r, contest) {
       if (r.status === 401) return needLogin();
       if (r.status !== 200) return render(alertBox(message(r.body)));
-      var a = r.body.attempt, res = a.result, round = roundOf(contest.body, a.round_id);
-      if (!res) {
-        return render(title("Kết quả bài thi", round), alertBox(a.status === "expired" ? REFUSALS.deadline_passed : "Bài thi chưa được nộp.", "info"),
-          actions(a.status === "in_progress" ? el("a", {class: "btn", href: "#/thi/" + enc(a.round_id), text: "Tiếp tục làm bài"}) : null, homeLink()));
-      }
-      var hidden = res.correct === null;   // the round's scores are published later (score_visibility after_publish)
-      render(title("Kết quả bài thi", round),
-        el("div", {class: "card"},
-          el("div", {class: "result-big", id: "score", text: hidden ? "Đã nộp bài" : res.correct + "/" + res.total}),
-          el("div", {text: hidden ? "Số câu trả lời đúng sẽ được thông báo khi ban tổ chức công bố kết quả đợt thi."
-            : "Số câu trả lời đúng: " + res.correct + " trên " + res.total + " câu"}),
-          el("div", {text: "Thời gian làm bài: " + fmtDuration(res.duration_ms)}),
-          el("div", {text: "Nộp lúc: " + fmtTime(res.submitted_at)}),
-          el("div", {text: "Dự đoán: " + fmtInt(res.prediction)})),
-        ctx.answerReview ? ctx.answerReview(a, round) : null,
-        actions(el("a", {class: "btn secondary", href: "#/xep-hang/" + enc(a.round_id), text: "Xem bảng xếp hạng"}), homeLink()));
+      showResult(r.body.attempt, roundOf(contest.body, r.body.attempt.round_id));
     });
+  }
+  function showResult(a, round) {
+    var res = a.result;
+    if (!res) {
+      return render(title("Kết quả bài thi", round), alertBox(a.status === "expired" ? REFUSALS.deadline_passed : "Bài thi chưa được nộp.", "info"),
+        actions(a.status === "in_progress" ? el("a", {class: "btn", href: "#/thi/" + enc(a.round_id), text: "Tiếp tục làm bài"}) : null, homeLink()));
+    }
+    var hidden = res.correct === null;   // the round's scores are published later (score_visibility after_publish)
+    render(title("Kết quả bài thi", round),
+      el("div", {class: "card"},
+        el("div", {class: "result-big", id: "score", text: hidden ? "Đã nộp bài" : res.correct + "/" + res.total}),
+        el("div", {text: hidden ? "Số câu trả lời đúng sẽ được thông báo khi ban tổ chức công bố kết quả đợt thi."
+          : "Số câu trả lời đúng: " + res.correct + " trên " + res.total + " câu"}),
+        el("div", {text: "Thời gian làm bài: " + fmtDuration(res.duration_ms)}),
+        el("div", {text: "Nộp lúc: " + fmtTime(res.submitted_at)}),
+        el("div", {text: "Dự đoán: " + fmtInt(res.prediction)})),
+      ctx.answerReview ? ctx.answerReview(a, round) : null,
+      actions(el("a", {class: "btn secondary", href: "#/xep-hang/" + enc(a.round_id), text: "Xem bảng xếp hạng"}), homeLink()));
   }
 
   // --- tables that fit a phone ---------------------------------------------------------------------------
@@ -599,7 +618,7 @@
   function myAttempts() {
     var seq = routeSeq;
     if (!token()) return needLogin();
-    whenLoaded(seq, [api("GET", "/api/me"), loadContest()], function (me, contest) {
+    whenLoaded(seq, [loadMe(true), loadContest()], function (me, contest) {
       if (me.status === 401) return needLogin();
       if (me.status !== 200) return render(alertBox(message(me.body)));
       var sections = me.body.rounds.filter(function (mine) { return mine.attempts && mine.attempts.length; }).map(function (mine) {
