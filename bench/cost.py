@@ -31,7 +31,9 @@ PRICES = {
 }
 API_GB, AGGREGATOR_GB, FINALIZE_GB = 1.0, 0.5, 2.0        # .chalice/config.json memory sizes
 LAMBDA_OVERHEAD_MS = 5                                    # billed time beyond the handler's own (runtime, I/O)
-ORIGIN_KINDS = ("register", "me", "start", "submit", "result")        # personal: never cached, to the origin
+# Never cached at the edge, so every one reaches the origin: the personal requests, and the announcements (public,
+# but an organizer who posts one must see it at once: infra/template/cdn.py leaves them out of the cached paths).
+ORIGIN_KINDS = ("register", "me", "start", "submit", "result", "announcements")
 PUBLIC_SECONDS = 5                                                   # infra/template/cdn.py
 EDGE_LOCATIONS = 20                                                  # edges that fetch a public read each TTL
 STATIC_BYTES = 20_365            # app.js + common.js + app.css gzipped (chalicelib.api.web): once per participant
