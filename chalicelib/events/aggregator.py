@@ -4,7 +4,8 @@ Each record is parsed on its own (Powertools BatchProcessor: a malformed record 
 failure and, in the cloud, ends in the on-failure queue). An accepted attempt carries what it changes for its
 participant (first in the round, new best, the gain in best `correct`, first in the contest: worked out exactly
 when it was accepted), so its counter deltas need no reading. The good records are then counted a chunk at a
-time: one conditional write per participant records the attempts under the chunk's token, one small
+time: one conditional write per marker (a participant's, or a device's for first attempts) records the
+attempts under the chunk's token, one small
 transaction commits the token with the chunk's counter pages (store/standings.py says why that is exactly once),
 and the participants' bests are placed in the top lists. Registrations are counted with a marker per record."""
 from __future__ import annotations
@@ -107,13 +108,34 @@ def _tally(records: Iterable[Accepted], new_persons: set[str]) -> tallies.Tally:
     return tally
 
 
-def _best(marker: standing_store.Marker, records: list[Accepted]) -> standing_store.Best | None:
-    """The participant's live best once these records are counted (an older record never wins)."""
-    candidates = [standing_store.Best(r.attempt.scored(), r.attempt.round_id, r.attempt.display_name)
-                  for r in records if r.progress.best]
-    if marker.best is not None:
-        candidates.append(marker.best)
-    return min(candidates, key=lambda best: live_key(best.attempt), default=None)
+def _device_marker(record: Accepted) -> str | None:
+    """The marker of the record's device if it is the participant's first attempt of the round and came with a
+    device id: the marker's entries, participants, are then the device's users in the round."""
+    a = record.attempt
+    return standing_store.device_marker(a.round_id, a.device_hash) if record.progress.first and a.device_hash else None
+
+
+def _marker(record: Accepted) -> tuple[str, standing_store.Entry]:
+    """Where a record's attempt is marked counted, and as what: in its device's marker by participant (a first
+    attempt: one a round, and no write of its own for `shared_device`), else in its participant's by number."""
+    device = _device_marker(record)
+    if device is not None:
+        return device, record.attempt.participant_id
+    return standing_store.participant_marker(*record.key), record.attempt.number
+
+
+def _bests(records: list[Accepted]) -> list[standing_store.Best]:
+    """The participants' live bests among these records: each record says whether it was the best when it was
+    accepted, so the best of a participant's flagged records is the live one (the top lists keep a better one
+    they hold)."""
+    found: dict[tuple[str, str], standing_store.Best] = {}
+    for record in records:
+        if record.progress.best:
+            best = standing_store.Best(record.attempt.scored(), record.attempt.round_id, record.attempt.display_name)
+            held = found.get(record.key)
+            if held is None or live_key(best.attempt) < live_key(held.attempt):
+                found[record.key] = best
+    return list(found.values())
 
 
 def _backoff(attempt: int) -> None:
@@ -132,41 +154,40 @@ def _commit(token: str, tally: tallies.Tally, persons: set[str]) -> bool:
     raise standing_store.Contention()
 
 
-def _count_once(records: list[Accepted]) -> dict[tuple[str, str], standing_store.Best | None] | None:
-    """Counts the records not counted yet; the participants' bests, or None to try again from a fresh read."""
+def _count_once(records: list[Accepted]) -> dict[str, frozenset[standing_store.Entry]] | None:
+    """Counts the records not counted yet; then every entry of their markers (counted or pending), or None to
+    try again from a fresh read."""
     now = runtime.now_ms()
-    markers = standing_store.read_markers({r.key for r in records})
+    marks = [_marker(r) for r in records]
+    markers = standing_store.read_markers({key for key, _ in marks})
     committed = standing_store.resolve({m.pend for m in markers.values() if m.pend}, now)
-
-    def counted(marker: standing_store.Marker) -> frozenset[int]:
-        return marker.done | (marker.pend_numbers if marker.pend and committed[marker.pend] else frozenset())
-
-    fresh = [r for r in records if r.attempt.number not in counted(markers[r.key])]
-    bests = {key: marker.best for key, marker in markers.items()}
+    counted = {key: marker.counted(committed) for key, marker in markers.items()}
+    entries = {key: marker.done | marker.pend_entries for key, marker in markers.items()}
+    fresh = [(r, key, entry) for r, (key, entry) in zip(records, marks, strict=True) if entry not in counted[key]]
     if not fresh:
-        return bests
-    maybe = {r.attempt.participant_id for r in fresh if r.progress.contest_first == "maybe"}
+        return entries
+    maybe = {r.attempt.participant_id for r, _, _ in fresh if r.progress.contest_first == "maybe"}
     persons = maybe - standing_store.known_persons(maybe) if maybe else set()
     token = standing_store.new_token(now)
-    by_key: dict[tuple[str, str], list[Accepted]] = {}
-    for record in fresh:
-        by_key.setdefault(record.key, []).append(record)
-    for key, mine in by_key.items():
-        bests[key] = _best(markers[key], mine)
+    adding: dict[str, set[standing_store.Entry]] = {}
+    for _, key, entry in fresh:
+        adding.setdefault(key, set()).add(entry)
 
-    def write(key: tuple[str, str]) -> bool:
-        numbers = frozenset(r.attempt.number for r in by_key[key])
-        return standing_store.write_marker(markers[key], counted(markers[key]), token, numbers, bests[key])
+    def write(key: str) -> bool:
+        return standing_store.write_marker(markers[key], counted[key], token, frozenset(adding[key]))
 
-    with ThreadPoolExecutor(max_workers=WRITERS) as pool:     # one small write per participant, side by side
-        if not all(pool.map(write, by_key)):
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:     # one small write per marker, side by side
+        if not all(pool.map(write, adding)):
             return None
-    return bests if _commit(token, _tally(fresh, persons), persons) else None
+    if not _commit(token, _tally([r for r, _, _ in fresh], persons), persons):
+        return None
+    return {key: known | adding.get(key, set()) for key, known in entries.items()}
 
 
-def _place(bests: dict[tuple[str, str], standing_store.Best | None]) -> bool:
-    for round_id in {round_id for round_id, _ in bests}:
-        placed = [best for (r, _), best in bests.items() if r == round_id and best is not None]
+def _place(records: list[Accepted]) -> bool:
+    bests = _bests(records)
+    for round_id in {best.round_id for best in bests}:
+        placed = [best for best in bests if best.round_id == round_id]
         for attempt in range(TRIES):
             if tops.place(round_id, placed):
                 break
@@ -181,39 +202,35 @@ def _count_attempts(records: list[Accepted]) -> bool:
     unique = list({(r.key, r.attempt.number): r for r in records}.values())
     for attempt in range(TRIES):
         try:
-            bests = _count_once(unique)
+            entries = _count_once(unique)
         except (standing_store.Aborted, standing_store.Contention):
-            bests = None
-        if bests is not None:
-            _signal(unique)
-            return _place(bests)
+            entries = None
+        if entries is not None:
+            _signal(unique, entries)
+            return _place(unique)
         _backoff(attempt)
     return False
 
 
-def _signal(records: list[Accepted]) -> None:
-    """The attempts' signals added to their participants, for the organizers' lists (adding to a set: a replay
-    changes nothing; a write only for a signal the participant does not have yet). And `shared_device` (RULES.md,
-    Fairness): each participant's first accepted attempt of a round joins the users of its device and of its
-    address, one write per device or address in the chunk; past `max_accounts_per_device` users, all are flagged."""
-    flagged: dict[str, set[str]] = {}
-    for record in records:
-        if record.attempt.flags:
-            flagged.setdefault(record.attempt.participant_id, set()).update(record.attempt.flags)
+def _signal(records: list[Accepted], entries: dict[str, frozenset[standing_store.Entry]]) -> None:
+    """`shared_device` (RULES.md, Fairness): each participant's first accepted attempt of a round joins the users
+    of its device (its entry in the device's marker) and of its address (one write per address in the chunk,
+    adding to a set: a replay changes nothing); past `max_accounts_per_device` users, all are flagged on their
+    participants (a write only for those not flagged yet). The attempts' own signals stay on the attempts."""
     firsts = [r.attempt for r in records if r.progress.first]
-    users = []
+    devices = {key for key in map(_device_marker, records) if key is not None}
+    users = [frozenset(str(entry) for entry in entries[key]) for key in devices]
     for round_id in {a.round_id for a in firsts}:
-        in_round = uses_of((a.participant_id, a.device_hash, a.address_hash) for a in firsts if a.round_id == round_id)
+        in_round = uses_of((a.participant_id, None, a.address_hash) for a in firsts if a.round_id == round_id)
         users += [guard_store.note_users(f"uses#{round_id}#{kind}#{value}", ids, runtime.now_ms(), USES_KEEP_SECONDS)
                   for (kind, value), ids in in_round.items()]
-    for participant_id in over_limit(users, contest_service.settings().max_accounts_per_device):
-        flagged.setdefault(participant_id, set()).add(SHARED_DEVICE)
+    flagged = over_limit(users, contest_service.settings().max_accounts_per_device)
     if not flagged:
         return
     known = participant_store.signals_of(flagged)          # read first: a signal already there costs no write
-    for participant_id, signals in flagged.items():
-        if not signals <= known.get(participant_id, frozenset()):
-            participant_store.add_signals(participant_id, signals - known.get(participant_id, frozenset()))
+    for participant_id in flagged:
+        if SHARED_DEVICE not in known.get(participant_id, frozenset()):
+            participant_store.add_signals(participant_id, {SHARED_DEVICE})
 
 
 def _count_registrations(records: list[Registered]) -> bool:

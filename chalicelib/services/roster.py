@@ -127,9 +127,16 @@ def search(principal: auth.Principal, query: Mapping[str, str]) -> dict:
         following = None if last is None else {"k": last[0], "p": last[1]}
     else:
         found, following = _walk(tree.subtree(unit_id), filters, position, limit)
-    marked = participant_store.signals_of(p.id for p in found)
-    return {"participants": [admin_participant_view(p, set(p.signals) | marked.get(p.id, frozenset())) for p in found],
+    return {"participants": [admin_participant_view(p, signals) for p, signals in zip(found, _signals(found),
+                                                                                        strict=True)],
             "next": paging.encode(following)}
+
+
+def _signals(found: list[Participant]) -> list[set[str]]:
+    """Each participant's signals: their attempts' own (too_fast, probe) and those marked on them (shared_device)."""
+    flags = attempt_store.flags_of(p.id for p in found)
+    marked = participant_store.signals_of(p.id for p in found)
+    return [set(p.signals) | flags.get(p.id, frozenset()) | marked.get(p.id, frozenset()) for p in found]
 
 
 def _participant(principal: auth.Principal, participant_id: str) -> Participant:

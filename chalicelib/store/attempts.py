@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from pynamodb.exceptions import PutError, UpdateError
 
@@ -21,6 +22,7 @@ from chalicelib.store.models import AttemptModel
 # participant's attempts meet in one shard and no key takes more than a small share of a burst's writes.
 ROUND_SHARDS = 4096
 ACCEPTED_INDEX = "by_round_shard"
+READERS = 16            # participants' attempts queried side by side
 # One character per option position: up to 36 options (the contract allows 2 to 6).
 _POSITIONS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _UNANSWERED = "-"
@@ -133,6 +135,19 @@ def start(attempt: Attempt) -> None:
 def of_participant(participant_id: str) -> list[Attempt]:
     """Every attempt of the participant, in every round, oldest first (one strongly consistent Query)."""
     return [_to_attempt(item) for item in AttemptModel.query(participant_id, consistent_read=True)]
+
+
+def flags_of(participant_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The signals stored on each participant's attempts, every round (those with none are left out): one Query
+    of their flags a participant, side by side (a page of the organizers' list)."""
+    def flags(participant_id: str) -> frozenset[str]:
+        items = AttemptModel.query(participant_id, attributes_to_get=["flags"])
+        return frozenset(str(flag) for item in items for flag in item.flags or ())
+
+    wanted = list(dict.fromkeys(participant_ids))
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        found = dict(zip(wanted, pool.map(flags, wanted), strict=True))
+    return {participant_id: signals for participant_id, signals in found.items() if signals}
 
 
 def get(attempt_id: str) -> Attempt | None:

@@ -235,7 +235,7 @@ class AttemptModel(Model):
 
 class StandingModel(Model):
     """Everything derived from the streams, one table, keys by purpose (see chalicelib/store/standings.py):
-    `best#<round>#<participant>` live bests that also record which attempts were counted, `chunk#<token>` the
+    `best#<round>#<participant>` and `device#<round>#<hash>` markers of the counted attempts, `chunk#<token>` the
     commit records of counted chunks, `top#<round>#<category>#<shard>` the live top lists, `tally#<scope>#<slot>`
     counter pages (attributes `<key>|<counter>`, read raw), `person#…` and `done#…` markers, `final#<round>`
     snapshots."""
@@ -248,10 +248,13 @@ class StandingModel(Model):
     expires_at = TTLAttribute(null=True)
     version = NumberAttribute(null=True)
     data = JSONAttribute(null=True)
-    # on best items: the attempt numbers whose counts are committed, and those written under chunk `pend`
+    # on markers: the attempt numbers (`best#…`) or participants (`device#…`) whose counts are committed, and
+    # those written under chunk `pend`
     done = NumberSetAttribute(null=True)
     pend = UnicodeAttribute(null=True)
     pend_numbers = NumberSetAttribute(null=True)
+    users = UnicodeSetAttribute(null=True)
+    pend_users = UnicodeSetAttribute(null=True)
     # on chunk items: committed | aborted
     state = UnicodeAttribute(null=True)
     updated_at = NumberAttribute(null=True)

@@ -1,13 +1,18 @@
-"""Derived standings: each participant's live best, which also records which of their attempts are counted, the
-commit records of counted chunks, and final snapshots (counters: tallies.py; top lists: tops.py).
+"""Derived standings: the markers that record which accepted attempts are counted, the commit records of counted
+chunks, and final snapshots (counters: tallies.py; top lists: tops.py).
+
+A marker holds the counted attempts of one key: a participant's in a round (`best#<round>#<participant>`, by
+attempt number), or the first attempts of the round made on one device (`device#<round>#<hash>`, by participant:
+a participant has one first attempt a round), which are also the device's users in the round for the
+`shared_device` signal (events/aggregator.py), so a first attempt's marker costs no write of its own.
 
 Counting a chunk of accepted attempts exactly once without a transaction per record:
-1. each touched best item is written (one conditional update each) with the attempt numbers it adds under the
-   chunk's token (`pend`, `pend_numbers`), folding the numbers of its previous token into `done` when that one
-   committed;
+1. each touched marker is written (one conditional put each) with the entries it adds under the chunk's token
+   (`pend`, `pend_numbers` or `pend_users`), folding the entries of its previous token into `done` or `users`
+   when that one committed;
 2. one transaction then puts the token's commit record (`chunk#<token>`, only if absent) and adds the chunk's
    counters to their pages.
-An attempt counts iff its number is in `done`, or in `pend_numbers` with a committed `pend`. A reader that meets
+An attempt counts iff its entry is in `done`/`users`, or pending under a committed `pend`. A reader that meets
 a token without a commit record aborts it (puts it `aborted`, only if absent): that chunk can then never commit,
 and its attempts count as not yet counted. A crash, a timeout, a redelivery or a different batching therefore
 changes no counter twice and loses none."""
@@ -16,7 +21,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import PutError, TransactWriteError
@@ -41,17 +46,22 @@ class Best:
     display_name: str
 
 
+Entry = int | str     # an attempt number (a participant's marker) or a participant id (a device's)
+
+
 @dataclass(frozen=True)
 class Marker:
-    """A participant's best item as the aggregator reads it."""
+    """A marker as the aggregator reads it."""
 
-    round_id: str
-    participant_id: str
+    key: str
     version: int | None = None          # None: no item yet
-    done: frozenset[int] = frozenset()
+    done: frozenset[Entry] = frozenset()
     pend: str | None = None
-    pend_numbers: frozenset[int] = frozenset()
-    best: Best | None = None
+    pend_entries: frozenset[Entry] = frozenset()
+
+    def counted(self, committed: dict[str, bool]) -> frozenset[Entry]:
+        """The entries counted, given whether the tokens (this one's `pend` among them) committed."""
+        return self.done | (self.pend_entries if self.pend and committed[self.pend] else frozenset())
 
 
 class Aborted(Exception):
@@ -70,28 +80,28 @@ class AlreadyApplied(Exception):
         self.event_ids = event_ids
 
 
-def _best_key(round_id: str, participant_id: str) -> str:
-    return f"best#{round_id}#{participant_id}"
+def participant_marker(round_id: str, participant_id: str) -> str:
+    return f"best#{round_id}#{participant_id}"     # named when it also held the participant's live best
+
+
+def device_marker(round_id: str, device_hash: str) -> str:
+    return f"device#{round_id}#{device_hash}"
 
 
 def _expires(now_ms: int) -> datetime:
     return datetime.fromtimestamp(now_ms / 1000 + RECORD_SECONDS, tz=UTC)
 
 
-def _to_best(data: dict | None) -> Best | None:
-    if not data:
-        return None
-    return Best(ScoredAttempt(**data["attempt"]), data["round_id"], data["display_name"])
+def _entries(numbers, users) -> frozenset[Entry]:
+    return frozenset(int(n) for n in numbers or ()) | frozenset(users or ())
 
 
-def read_markers(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Marker]:
-    """The best items of (round, participant) keys, strongly consistent; a key without one gets an empty Marker."""
-    found = {key: Marker(*key) for key in keys}
-    for item in StandingModel.batch_get([(_best_key(*key), "-") for key in found], consistent_read=True):
-        _, round_id, participant_id = item.pk.split("#", 2)
-        found[(round_id, participant_id)] = Marker(
-            round_id, participant_id, int(item.version), frozenset(int(n) for n in item.done or ()),
-            item.pend, frozenset(int(n) for n in item.pend_numbers or ()), _to_best(item.data))
+def read_markers(keys: Iterable[str]) -> dict[str, Marker]:
+    """The markers under these keys, strongly consistent; a key without one gets an empty Marker."""
+    found = {key: Marker(key) for key in keys}
+    for item in StandingModel.batch_get([(key, "-") for key in found], consistent_read=True):
+        found[item.pk] = Marker(item.pk, int(item.version), _entries(item.done, item.users), item.pend,
+                                _entries(item.pend_numbers, item.pend_users))
     return found
 
 
@@ -117,11 +127,16 @@ def resolve(tokens: Iterable[str], now_ms: int) -> dict[str, bool]:
     return {token: states[token] == COMMITTED for token in wanted}
 
 
-def write_marker(marker: Marker, done: frozenset[int], token: str, numbers: frozenset[int],
-                 best: Best | None) -> bool:
-    """Records `numbers` under `token` (and `done` as counted); False if the item changed since it was read."""
-    item = StandingModel(_best_key(marker.round_id, marker.participant_id), "-", done=set(done) or None,
-                         pend=token, pend_numbers=set(numbers) or None, data=asdict(best) if best else None)
+def _split(entries: frozenset[Entry]) -> tuple[set[int] | None, set[str] | None]:
+    return ({e for e in entries if isinstance(e, int)} or None), ({e for e in entries if isinstance(e, str)} or None)
+
+
+def write_marker(marker: Marker, done: frozenset[Entry], token: str, entries: frozenset[Entry]) -> bool:
+    """Records `entries` under `token` (and `done` as counted); False if the item changed since it was read."""
+    done_numbers, done_users = _split(done)
+    pend_numbers, pend_users = _split(entries)
+    item = StandingModel(marker.key, "-", done=done_numbers, users=done_users, pend=token,
+                         pend_numbers=pend_numbers, pend_users=pend_users)
     return save_versioned(item, marker.version)
 
 
@@ -169,14 +184,6 @@ def apply_once(event_ids: list[str], tally: tallies.Tally, now_ms: int, slot: in
         if cancelled(error):
             raise Contention() from error
         raise
-
-
-def save_bests(bests: list[Best]) -> None:
-    """Stores live bests as they are (seeding data in benchmarks and tests; the aggregator writes markers)."""
-    with StandingModel.batch_write() as batch:
-        for best in bests:
-            batch.save(StandingModel(_best_key(best.round_id, best.attempt.participant_id), "-", version=1,
-                                     data=asdict(best)))
 
 
 def save_final(round_id: str, part: str, rows: list) -> None:

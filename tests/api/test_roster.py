@@ -181,9 +181,7 @@ def live_bests(*attempt_ids):
     from chalicelib.store import tops
 
     stored = [attempt_store.get(attempt_id) for attempt_id in attempt_ids]
-    bests = [standing_store.Best(a.scored(), a.round_id, a.display_name) for a in stored]
-    standing_store.save_bests(bests)
-    tops.place(stored[0].round_id, bests)
+    tops.place(stored[0].round_id, [standing_store.Best(a.scored(), a.round_id, a.display_name) for a in stored])
 
 
 def test_a_disqualified_participant_starts_nothing_and_leaves_the_live_leaderboard(api, contest, people, clock,

@@ -11,7 +11,8 @@ from tests.support import HOUR
 
 
 def _play(api, contest, seed: int, people: int = 12) -> None:
-    """Registrations and several accepted attempts each, with many ties on correct."""
+    """Registrations and several accepted attempts each, with many ties on correct; some on a device of their
+    own, some on a shared one, some without a device id (their first attempts marked in different markers)."""
     rng = random.Random(seed)
     contest.open_round()
     units = [("so-noi-vu", "official"), ("dong-hoi", "citizen"), ("dong-hoi-hai-dinh", "official"),
@@ -19,8 +20,10 @@ def _play(api, contest, seed: int, people: int = 12) -> None:
     for i in range(people):
         unit_id, category = rng.choice(units)
         token, _ = contest.register(name=f"Người Thi {i}", unit_id=unit_id, category=category)
+        device = rng.choice((f"may-rieng-{i}", "may-chung-1", "may-chung-2", None))
         for _ in range(rng.randint(0, 3)):
-            attempt = api.post("/api/rounds/dot-1/attempts", token=token).body["attempt"]
+            attempt = api.post("/api/rounds/dot-1/attempts", token=token,
+                               headers={"x-device-id": device} if device else None).body["attempt"]
             contest.clock.advance(rng.randint(1000, 30000))
             answers = {q["id"]: rng.choice(q["options"])["id"] for q in attempt["questions"]}
             reply = api.post(f"/api/attempts/{attempt['id']}/submission",
@@ -53,6 +56,12 @@ def test_one_delivery_matches_recomputation(api, played):
     assert all(r == {"batchItemFailures": []} for r in responses)
     _assert_matches(api)
     assert api.get("/api/stats").body["registered"] == 12
+    from chalicelib.store import attempts as attempt_store      # first attempts on a device: in its marker
+    firsts = [a for a in attempt_store.every_attempt() if a.progress and a.progress.first and a.device_hash]
+    markers = standings.read_markers({standings.device_marker(a.round_id, a.device_hash) for a in firsts})
+    users = {key: marker.done | marker.pend_entries for key, marker in markers.items()}
+    assert all(a.participant_id in users[standings.device_marker(a.round_id, a.device_hash)] for a in firsts)
+    assert max(len(u) for u in users.values()) > 1                      # a shared device's marker
 
 
 def test_every_batch_delivered_twice(api, played):
