@@ -25,23 +25,27 @@ UNITS = 700
 
 class SyntheticSource:
     """A round's accepted attempts made up on the fly, partition by partition, as the index would yield them:
-    participant n lives in partition n mod the partition count; each has `each` attempts."""
+    participant n lives in partition n mod the partition count; each has `each` attempts. Cheap to make (the
+    strings shared by a participant's attempts made once), so that the run measures finalization, not this."""
 
     def __init__(self, participants: int, each: int, partitions: int) -> None:
         self.participants, self.each, self.partitions = participants, each, partitions
+        self._units = [f"u{n:03d}" for n in range(UNITS)]
 
     def attempts(self, round_id: str, partitions):
         from chalicelib.contest.finals import Accepted
 
-        each = self.each
+        units, suffixes, too_fast = self._units, [str(k) for k in range(self.each)], ("too_fast",)
+        make = tuple.__new__        # Accepted(*fields) less the call of its generated __new__
         for partition in partitions:
             for n in range(partition, self.participants, self.partitions):
-                pid, unit, category = f"p{n:07d}", f"u{n % UNITS:03d}", "official" if n % 3 else "citizen"
-                for k in range(each):
+                pid, unit, category = f"p{n:07d}", units[n % UNITS], "official" if n % 3 else "citizen"
+                attempt = "a" + pid[1:]
+                for k, suffix in enumerate(suffixes):
                     seed = (n * 7919 + k * 104729) % 1_000_003
-                    yield Accepted(f"a{n:07d}{k}", pid, unit, category, seed % 21, 20, seed % 500,
-                                   60_000 + seed % 1_140_000, 1_633_021_200_000 + seed * 997, 1_633_021_000_000 + seed,
-                                   ("too_fast",) if seed % 97 == 0 else ())
+                    yield make(Accepted, (attempt + suffix, pid, unit, category, seed % 21, 20,
+                                          60_000 + seed % 1_140_000, 1_633_021_200_000 + seed * 997, seed % 500,
+                                          1_633_021_000_000 + seed, too_fast if seed % 97 == 0 else ()))
 
     def people(self, ids):
         from chalicelib.events.exports import Person

@@ -131,15 +131,16 @@ def add_tallies(into: dict[str, UnitTally], more: dict[str, UnitTally]) -> dict[
     return into
 
 
-def merge_ranked(shards: Iterable[Iterable[T]], key: Callable[[T], tuple],
+def merge_ranked(shards: Iterable[Iterable[T]], key: Callable[[T], tuple] | None,
                  category: Callable[[T], str]) -> Iterator[tuple[int, int, T]]:
-    """The ranking: the shards' rows, each shard sorted by `key`, merged in that order (heapq.merge reads one
-    row of each shard at a time) and numbered overall and within their category."""
+    """The ranking: the shards' rows, each shard sorted by `key` (None: rows that compare in the order
+    themselves), merged in that order (heapq.merge reads one row of each shard at a time) and numbered overall
+    and within their category."""
     per_category: dict[str, int] = {}
-    for rank, row in enumerate(merge(*shards, key=key), start=1):
+    for rank, row in enumerate(merge(*shards, key=key), start=1):      # type: ignore[arg-type]  # None: T's order
         c = category(row)
-        per_category[c] = per_category.get(c, 0) + 1
-        yield rank, per_category[c], row
+        per_category[c] = n = per_category.get(c, 0) + 1
+        yield rank, n, row
 
 
 def task_keys(shard_keys: int, tasks: int, task: int) -> list[int]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from chalicelib.contest import sheets, tables
-from chalicelib.contest.times import LocalClock, sheet_duration
+from chalicelib.contest.times import LocalClock, sheet_number
 
 KINDS = ("text", "time", "rate", "duration")    # text: text or a number, as the value is
 SAMPLE_ROWS = 1_000             # the rows whose values the widths are measured on
@@ -50,11 +50,18 @@ class Layout:
         return None if ms is None else self.clock.iso(ms)
 
     def time_cell(self, ms: Any) -> str:
-        return "<c/>" if ms is None else sheets.styled(self.clock.sheet_days(ms), sheets.TIME)
+        return self.time_texts(ms)[1]
+
+    def time_texts(self, ms: int | None) -> tuple[str, str]:
+        """A time's CSV text and XML cell at once (the attempts file's rows)."""
+        if ms is None:
+            return "", "<c/>"
+        iso, days = self.clock.texts(ms)
+        return iso, sheets.styled(days, sheets.TIME)
 
     @staticmethod
     def duration_cell(ms: Any) -> str:
-        return "<c/>" if ms is None else sheets.styled(sheet_duration(ms), sheets.DURATION)
+        return "<c/>" if ms is None else sheets.styled(sheet_number(ms), sheets.DURATION)
 
     @staticmethod
     def _rate(fraction: Any) -> str:

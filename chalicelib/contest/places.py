@@ -10,7 +10,6 @@ import zlib
 from collections.abc import Iterable
 
 from chalicelib.contest.finals import Accepted
-from chalicelib.contest.names import mask_name
 
 PER_FILE = 4000
 MAX_FILES = 256
@@ -29,10 +28,14 @@ class Places:
     def __init__(self) -> None:
         self.rows: dict[str, list] = {}
 
-    def add(self, rank: int, category_rank: int, a: Accepted, full_name: str | None) -> None:
-        self.rows[a.participant_id] = [rank, category_rank, a.attempt_id, a.unit_id, a.category, a.correct, a.total,
-                                       a.duration_ms, a.submitted_at, a.prediction, mask_name(full_name or ""),
-                                       None]
+    @staticmethod
+    def entry(a: Accepted, display_name: str) -> tuple:
+        """A place but for the ranks and the prize (made where the attempt is read: the merge adds the ranks)."""
+        return (a.attempt_id, a.unit_id, a.category, a.correct, a.total, a.duration_ms, a.submitted_at, a.prediction,
+                display_name)
+
+    def add(self, rank: int, category_rank: int, participant_id: str, entry: tuple) -> None:
+        self.rows[participant_id] = [rank, category_rank, *entry, None]
 
     def award(self, winners: Iterable[tuple[str, str]]) -> None:
         """(participant id, prize name) of each individual award."""

@@ -73,8 +73,9 @@ def cell(value: object) -> str:
     return f'<c t="inlineStr"><is><t>{text(value)}</t></is></c>'
 
 
-def styled(value: float | None, style: int) -> str:
-    """A number shown in one of the styles (a date-time, a percentage or a duration); None as an empty cell."""
+def styled(value: float | str | None, style: int) -> str:
+    """A number (or its text) shown in one of the styles (a date-time, a percentage or a duration); None as an
+    empty cell."""
     return "<c/>" if value is None else f'<c s="{style}"><v>{value}</v></c>'
 
 
@@ -140,6 +141,18 @@ class FragmentWriter:
             self._end()
         elif len(self._pending) >= 2048:
             self._drain()
+
+    def extend(self, rows: list[str]) -> None:
+        """Many rows at once: the same fragments as `add` for each."""
+        while rows:
+            room = self._max_rows - self._rows
+            taken, rows = rows[:room], rows[room:]
+            self._pending.extend(taken)
+            self._rows += len(taken)
+            if self._rows == self._max_rows:
+                self._end()
+            else:
+                self._drain()
 
     def _end(self) -> None:
         self._drain()

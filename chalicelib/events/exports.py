@@ -5,13 +5,12 @@ task, and joined by the merge without re-reading the attempts. No storage here: 
 what it read."""
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from chalicelib.contest import layout as layouts
 from chalicelib.contest import sheets, tables
@@ -36,6 +35,7 @@ ATTEMPTS = [Column("Mã lượt thi"), Column("Mã thí sinh"), Column("Họ và
             Column("Số câu đúng"), Column("Tổng số câu"), Column("Dự đoán"),
             Column("Thời gian làm bài (ms)", "duration", "Thời gian làm bài"), Column("Bắt đầu", "time"),
             Column("Thời điểm nộp bài", "time"), Column("Dấu hiệu bất thường")]
+T = TypeVar("T")
 SHEET_TITLES = {"ranking": "Xếp hạng", "units": "Đơn vị", "attempts": "Lượt thi", "prizes": "Giải thưởng"}
 
 
@@ -58,7 +58,34 @@ def csv_field(value: str) -> str:
     return value
 
 
-_PLAIN_ID = re.compile(r"[A-Za-z0-9_.:#-]*")   # ids that need no quoting or escaping in either format
+# Text that reads the same in both formats untouched: no CSV quoting, no formula prefix, no XML escaping, no
+# characters XML drops, no spaces to preserve at either end (checked apart: str.strip's whitespace).
+_PLAIN_TEXT = re.compile(r'[^\x00-\x1f,"&<>=+\-@][^\x00-\x1f,"&<>]*')
+
+
+def text_cells(value: str | None) -> tuple[str, str]:
+    """A text cell as CSV (`csv_field`) and as XML (`sheets.cell`); plain text, most of it, without their work."""
+    if value and _PLAIN_TEXT.fullmatch(value) and value == value.strip():
+        return value, f'<c t="inlineStr"><is><t>{value}</t></is></c>'
+    return csv_field(value or ""), sheets.cell(value)
+
+
+def _joined(cells: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """Adjacent cells' texts (`text_cells`) as one CSV run (no trailing comma) and one XML run."""
+    pairs = list(cells)
+    return ",".join(c for c, _ in pairs), "".join(x for _, x in pairs)
+
+
+class _Texts(dict):
+    """Texts of values many rows repeat (unit and category names, flags), escaped once each."""
+
+    def __init__(self, shown: Callable[[Any], str | None]) -> None:
+        super().__init__()
+        self._shown = shown
+
+    def __missing__(self, value: Any) -> tuple[str, str]:
+        found = self[value] = text_cells(self._shown(value))
+        return found
 
 
 class AttemptRows:
@@ -69,33 +96,35 @@ class AttemptRows:
     def __init__(self, people: dict[str, Person], unit_names: dict[str, str], zone: str) -> None:
         self._people, self._unit_names = people, unit_names
         self._middles: dict[tuple[str, str, str], tuple[str, str]] = {}
-        self._flags: dict[tuple[str, ...], tuple[str, str]] = {(): ("", "<c/>")}
+        self._units = _Texts(lambda uid: unit_names.get(uid, uid))
+        self._categories = _Texts(lambda c: CATEGORY_NAMES.get(c, c))
+        self._flags = _Texts(flag_text)
         self.layout = Layout(ATTEMPTS, zone)
         self.widths = self.layout.widths()
 
     def _middle(self, key: tuple[str, str, str]) -> tuple[str, str]:
         pid, unit_id, category = key
         person = self._people.get(pid)
-        cells = [pid, person.full_name if person else None, self._unit_names.get(unit_id, unit_id),
-                 CATEGORY_NAMES.get(category, category)]
-        found = self._middles[key] = (",".join(csv_field(c or "") for c in cells) + ",",
-                                      "".join(sheets.cell(c) for c in cells))
+        csv, xml = _joined([text_cells(pid), text_cells(person.full_name if person else None),
+                            self._units[unit_id], self._categories[category]])
+        found = self._middles[key] = (csv + ",", xml)
         return found
 
     def both(self, a: Accepted) -> tuple[str, str]:
         key = (a.participant_id, a.unit_id, a.category)
         middle_csv, middle_xml = self._middles.get(key) or self._middle(key)
-        flags = self._flags.get(a.flags) or self._flags.setdefault(a.flags, _both_texts(None, flag_text(a.flags)))
+        flags_csv, flags_xml = self._flags[a.flags]
         if self.widths.wanted:
             self.widths.see(attempt_row(a, self._people.get(a.participant_id),
                                         self._unit_names.get(a.unit_id, a.unit_id)))
-        layout, iso = self.layout, self.layout.clock.iso
-        aid_csv, aid_xml = _id_texts(a.attempt_id)
-        return (f"{aid_csv},{middle_csv}{a.correct},{a.total},{a.prediction},{a.duration_ms},{iso(a.started_at)},"
-                f"{iso(a.submitted_at)},{flags[0]}\r\n",
+        layout = self.layout
+        aid_csv, aid_xml = text_cells(a.attempt_id)
+        started_csv, started_xml = layout.time_texts(a.started_at)
+        submitted_csv, submitted_xml = layout.time_texts(a.submitted_at)
+        return (f"{aid_csv},{middle_csv}{a.correct},{a.total},{a.prediction},{a.duration_ms},{started_csv},"
+                f"{submitted_csv},{flags_csv}\r\n",
                 f"<row>{aid_xml}{middle_xml}<c><v>{a.correct}</v></c><c><v>{a.total}</v></c><c><v>{a.prediction}"
-                f"</v></c>{layout.duration_cell(a.duration_ms)}{layout.time_cell(a.started_at)}"
-                f"{layout.time_cell(a.submitted_at)}{flags[1]}</row>")
+                f"</v></c>{layout.duration_cell(a.duration_ms)}{started_xml}{submitted_xml}{flags_xml}</row>")
 
 
 class RankingRows:
@@ -103,28 +132,26 @@ class RankingRows:
     the reduce tasks in parallel: the merge then writes `rank,category_rank,` + the rest."""
 
     def __init__(self, people: dict[str, Person], unit_names: dict[str, str], truth: int, zone: str) -> None:
-        self._people = {pid: _both_texts(p.full_name, p.phone) for pid, p in people.items()}
-        self._plain_people, self._unit_names = people, unit_names
-        self._units = {uid: _both_texts(None, name) for uid, name in unit_names.items()}
-        self._categories = {c: _both_texts(None, name) for c, name in CATEGORY_NAMES.items()}
+        self._people, self._unit_names = people, unit_names
+        self._units = _Texts(lambda uid: unit_names.get(uid, uid))
+        self._categories = _Texts(lambda c: CATEGORY_NAMES.get(c, c))
         self._truth = truth
         self.layout = Layout(RANKING, zone)
         self.widths = self.layout.widths()
 
     def rest(self, a: Accepted) -> tuple[str, str]:
-        person = self._people.get(a.participant_id) or ("", "<c/><c/>")
-        unit = self._units.get(a.unit_id) or _both_texts(None, a.unit_id)
-        category = self._categories.get(a.category) or _both_texts(None, a.category)
+        person = self._people.get(a.participant_id)
+        cells = _joined([text_cells(person.full_name if person else None), text_cells(person.phone if person else None),
+                         self._units[a.unit_id], self._categories[a.category]])
         if self.widths.wanted:
-            self.widths.see(ranking_row(1, 1, a, self._plain_people.get(a.participant_id),
-                                        self._unit_names.get(a.unit_id, a.unit_id), self._truth))
+            self.widths.see(ranking_row(1, 1, a, person, self._unit_names.get(a.unit_id, a.unit_id), self._truth))
         numbers = (a.correct, a.total, a.prediction, abs(a.prediction - self._truth))
         layout = self.layout
-        aid_csv, aid_xml = _id_texts(a.attempt_id)
-        return (f"{person[0]},{unit[0]},{category[0]}," + ",".join(map(str, numbers))
-                + f",{a.duration_ms},{layout.clock.iso(a.submitted_at)},{aid_csv}",
-                f"{person[1]}{unit[1]}{category[1]}" + "".join([f"<c><v>{n}</v></c>" for n in numbers])
-                + f"{layout.duration_cell(a.duration_ms)}{layout.time_cell(a.submitted_at)}{aid_xml}")
+        aid_csv, aid_xml = text_cells(a.attempt_id)
+        submitted_csv, submitted_xml = layout.time_texts(a.submitted_at)
+        return (f"{cells[0]}," + ",".join(map(str, numbers)) + f",{a.duration_ms},{submitted_csv},{aid_csv}",
+                cells[1] + "".join([f"<c><v>{n}</v></c>" for n in numbers])
+                + f"{layout.duration_cell(a.duration_ms)}{submitted_xml}{aid_xml}")
 
 
 def ranked_csv(rank: int, category_rank: int, rest: str) -> str:
@@ -133,18 +160,6 @@ def ranked_csv(rank: int, category_rank: int, rest: str) -> str:
 
 def ranked_xml(rank: int, category_rank: int, rest: str) -> str:
     return f"<row><c><v>{rank}</v></c><c><v>{category_rank}</v></c>{rest}</row>"
-
-
-def _id_texts(value: str) -> tuple[str, str]:
-    if _PLAIN_ID.fullmatch(value):
-        return value, f"<c t=\"inlineStr\"><is><t>{value}</t></is></c>"
-    return csv_field(value), sheets.cell(value)
-
-
-def _both_texts(first: str | None, second: str | None) -> tuple[str, str]:
-    """One or two adjacent text cells (a participant's id and name; a unit name) as CSV and as XML."""
-    cells = [second] if first is None else [first, second]
-    return (",".join(csv_field(c or "") for c in cells), "".join(sheets.cell(c) for c in cells))
 
 
 def attempt_row(a: Accepted, person: Person | None, unit_name: str) -> list:
@@ -176,15 +191,13 @@ def write_ranked(csv_out: BinaryIO, xlsx_out: BinaryIO, spool: BinaryIO, widths:
     """The ranking as CSV and XLSX from (rank, category rank, CSV rest, XML rest) rows (`RankingRows`), `widths`
     measured by the tasks."""
     csv_out.write(csv_head([c.label for c in RANKING]))
-    text = io.TextIOWrapper(csv_out, encoding="utf-8", newline="")
     fragments = sheets.FragmentWriter(spool, sheet_rows - 1)
     count = 0
-    for rank, category_rank, csv_rest, xml_rest in rows:
-        text.write(ranked_csv(rank, category_rank, csv_rest))
-        fragments.add(ranked_xml(rank, category_rank, xml_rest))
-        count += 1
-    text.flush()
-    text.detach()
+    for batch in batches(rows):
+        csv_out.write("".join([ranked_csv(rank, category_rank, rest) for rank, category_rank, rest, _ in batch])
+                      .encode("utf-8"))
+        fragments.extend([ranked_xml(rank, category_rank, rest) for rank, category_rank, _, rest in batch])
+        count += len(batch)
     spool.flush()
     widths.fit(0, len(str(count)))
     widths.fit(1, len(str(count)))
@@ -192,6 +205,18 @@ def write_ranked(csv_out: BinaryIO, xlsx_out: BinaryIO, spool: BinaryIO, widths:
     sheets.write_workbook(xlsx_out, SHEET_TITLES["ranking"], [c.shown for c in RANKING],
                           sheets.pack([(read, f) for f in fragments.close()], sheet_rows), widths.characters())
     return count
+
+
+def batches(rows: Iterable[T], size: int = 2048) -> Iterator[list[T]]:
+    """Rows in lists of `size` (the last shorter): written at once, fewer calls a row."""
+    batch: list[T] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def join_csv(out: BinaryIO, columns: list[Column], parts: Iterable[Iterable[bytes]]) -> None:

@@ -14,7 +14,6 @@ flow); locally `finalize()` runs the same functions with `mapper`: the builtin m
 (local/finals_pool.py). Memory grows with a task's participants; no step reads all attempts at once."""
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 import time
@@ -23,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from chalicelib.contest import sheets
@@ -38,7 +38,6 @@ from chalicelib.contest.finals import (
     total_truth,
 )
 from chalicelib.contest.layout import Layout, Widths
-from chalicelib.contest.names import mask_name
 from chalicelib.contest.places import Places
 from chalicelib.contest.prizes import total_awards
 from chalicelib.contest.ranking import RankedEntry, ScoredAttempt
@@ -46,7 +45,7 @@ from chalicelib.contest.rounds import Round
 from chalicelib.contest.settings import ContestSettings
 from chalicelib.contest.signals import SHARED_DEVICE
 from chalicelib.contest.units import Targets, UnitStanding, UnitTally, UnitTree, roll_up, unit_standings
-from chalicelib.events import exports, prize_results
+from chalicelib.events import exports, parts, prize_results
 from chalicelib.events.workspace import Workspace
 from chalicelib.observability import logger, metric, tracer
 from chalicelib.services import contest as contest_service
@@ -104,11 +103,13 @@ def jobs(planned: dict) -> list[dict]:
     return [{**planned, "task": task} for task in range(planned["tasks"])]
 
 
-def _with_shared(attempts: Iterable[Accepted], people: dict[str, exports.Person]) -> Iterator[Accepted]:
+def _with_shared(attempts: Iterable[Accepted], people: dict[str, exports.Person]) -> Iterable[Accepted]:
     """The attempts with `shared_device` among their flags where their participant shared a device or address."""
-    for a in attempts:
-        person = people.get(a.participant_id)
-        yield a._replace(flags=tuple(sorted({*a.flags, "shared_device"}))) if person and person.shared_device else a
+    shared = {pid for pid, person in people.items() if person.shared_device}
+    if not shared:
+        return attempts                     # most tasks of a large round: no pass over the attempts for nothing
+    return (a._replace(flags=tuple(sorted({*a.flags, "shared_device"}))) if a.participant_id in shared else a
+            for a in attempts)
 
 
 def _read(job: dict, source: StoreSource) -> Iterator[Accepted]:
@@ -140,25 +141,14 @@ def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
     people, unit_names = source.people(ids), source.unit_names()
     rows = exports.AttemptRows(people, unit_names, _zone(job))
     with space.writer(f"{task}.attempts.csv") as csv_out, space.writer(f"{task}.attempts.xlsx") as xlsx_out:
-        csv_part = io.TextIOWrapper(csv_out, encoding="utf-8", newline="")
-        fragments = sheets.FragmentWriter(xlsx_out, job["sheet_rows"] - 1)
-
-        def written(attempts: Iterable[Accepted]) -> Iterator[Accepted]:
-            for a in attempts:
-                line, xml = rows.both(a)
-                csv_part.write(line)
-                fragments.add(xml)
-                yield a
-        result = reduce_shard(written(_with_shared(_read(job, source), people)), truth, frozenset(job["excluded"]))
-        csv_part.flush()
-        csv_part.detach()
-        laid = fragments.close()
-    ranking = exports.RankingRows(people, unit_names, truth, _zone(job))
-    with space.writer(f"{task}.bests.jsonl") as out:
-        for a in result.bests:
-            person = people.get(a.participant_id) or exports.Person(None, None)
-            out.write(json.dumps([*a[:10], list(a.flags), person.full_name, *ranking.rest(a)],
-                                 ensure_ascii=False).encode() + b"\n")
+        part = parts.AttemptsPart(rows, csv_out, xlsx_out, job["sheet_rows"] - 1)
+        result = reduce_shard(part.passing(_with_shared(_read(job, source), people)), truth,
+                              frozenset(job["excluded"]))
+        laid = part.close()
+    ranking, key = exports.RankingRows(people, unit_names, truth, _zone(job)), final_order(truth)
+    with space.writer(f"{task}.bests") as out:
+        parts.write_bests(out, (parts.best_of(a, key(a), getattr(people.get(a.participant_id), "full_name", None),
+                                              ranking.rest(a)) for a in result.bests))
     meta = {"fragments": [list(f) for f in laid], "widths": {"attempts": rows.widths.sizes,
                                                              "ranking": ranking.widths.sizes},
             "units": {uid: [getattr(t, name) for name in _TALLY] for uid, t in result.units.items()}}
@@ -180,18 +170,11 @@ class Summary:
     places: Places = field(default_factory=Places)                # every ranked participant's place
 
 
-def _bests(space: Workspace, task: int) -> Iterator[tuple[Accepted, str | None, str, str]]:
-    """A task's bests in the final order: the attempt, the name, the ranking row's text after the ranks."""
-    for line in space.lines(f"{task:04d}.bests.jsonl"):
-        v = json.loads(line)
-        yield Accepted(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], tuple(v[10])), v[11], v[12], v[13]
-
-
-def _snapshot_row(rank: int, category_rank: int, a: Accepted, full_name: str | None, truth: int) -> dict:
+def _snapshot_row(rank: int, category_rank: int, a: Accepted, display_name: str, truth: int) -> dict:
     attempt = {name: getattr(a, name) for name in ("attempt_id", "participant_id", "unit_id", "category", "correct",
                                                     "total", "duration_ms", "submitted_at", "prediction")}
-    return {"rank": rank, "category_rank": category_rank, "attempt": attempt,
-            "display_name": mask_name(full_name or ""), "distance": abs(a.prediction - truth)}
+    return {"rank": rank, "category_rank": category_rank, "attempt": attempt, "display_name": display_name,
+            "distance": abs(a.prediction - truth)}
 
 
 def _scored(a: Accepted) -> ScoredAttempt:
@@ -204,20 +187,25 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
     prizes: a person wins at most one, so the k-th award of a category goes within its first k places)."""
     space, tasks = Workspace(planned["workspace"]), range(planned["tasks"])
     summary = Summary(truth, top={"all": [], "official": [], "citizen": []})
-    key = final_order(truth)
-    ranked = merge_ranked([_bests(space, t) for t in tasks], key=lambda row: key(row[0]),
-                          category=lambda row: row[0].category)
+    ranked = merge_ranked([parts.read_bests(space.chunks(f"{t:04d}.bests")) for t in tasks], key=None,
+                          category=itemgetter(2))
+    head = max(TOP_SNAPSHOT, prize_depth)     # the places at which a row goes to a snapshot or the prizes
+
+    def head_row(rank: int, category_rank: int, a: Accepted, display_name: str) -> None:
+        for part in ("all", a.category):
+            if part in summary.top and len(summary.top[part]) < TOP_SNAPSHOT:
+                summary.top[part].append(_snapshot_row(rank, category_rank, a, display_name, truth))
+        if rank <= prize_depth or category_rank <= prize_depth:
+            summary.leaders.append(RankedEntry(rank, category_rank, _scored(a)))
 
     def ranking_rows() -> Iterator[tuple[int, int, str, str]]:
-        for rank, category_rank, (a, full_name, csv_rest, xml_rest) in ranked:
-            summary.ranked = rank
-            summary.places.add(rank, category_rank, a, full_name)
-            for part in ("all", a.category):
-                if part in summary.top and len(summary.top[part]) < TOP_SNAPSHOT:
-                    summary.top[part].append(_snapshot_row(rank, category_rank, a, full_name, truth))
-            if rank <= prize_depth or category_rank <= prize_depth:
-                summary.leaders.append(RankedEntry(rank, category_rank, _scored(a)))
+        add_place, rank = summary.places.add, 0
+        for rank, category_rank, (_, pid, _, place, attempt, csv_rest, xml_rest) in ranked:      # parts.Best
+            add_place(rank, category_rank, pid, place)
+            if rank <= head or category_rank <= head:
+                head_row(rank, category_rank, Accepted(*attempt), place[-1])
             yield rank, category_rank, csv_rest, xml_rest
+        summary.ranked = rank
     metas = [json.loads(b"".join(space.chunks(f"{t:04d}.meta.json"))) for t in tasks]
     with sink("ranking.csv") as csv_out, sink("ranking.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
         exports.write_ranked(csv_out, xlsx_out, spool, _widths(exports.RANKING, metas, "ranking"), ranking_rows(),

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
 
 from chalicelib.contest import layout, sheets, zipstream
 from chalicelib.contest.finals import Accepted
 from chalicelib.contest.layout import Column, Layout
-from chalicelib.contest.times import LocalClock, iso
+from chalicelib.contest.times import LocalClock, iso, sheet_number
 from chalicelib.events import exports
 
 texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
@@ -53,18 +54,40 @@ def test_fragments_written_apart_make_one_readable_workbook(parts):
     assert got == want
 
 
-@given(name=texts, unit=texts, phone=st.from_regex(r"0[0-9]{9}", fullmatch=True),
+@given(st.lists(texts, max_size=40), st.integers(1, 7), st.lists(st.integers(0, 9), max_size=12))
+def test_rows_added_in_batches_make_the_same_fragments(values, max_rows, cuts):
+    rows = [sheets.row_xml([v]) for v in values]
+    one, many = io.BytesIO(), io.BytesIO()
+    single, batched = sheets.FragmentWriter(one, max_rows), sheets.FragmentWriter(many, max_rows)
+    for row in rows:
+        single.add(row)
+    rest = rows
+    for cut in cuts:
+        batched.extend(rest[:cut])
+        rest = rest[cut:]
+    batched.extend(rest)
+    assert single.close() == batched.close() and one.getvalue() == many.getvalue()
+
+
+@given(texts)
+def test_a_text_cell_is_the_same_fast_or_plain(value):
+    assert exports.text_cells(value) == (exports.csv_field(value), sheets.cell(value))
+
+
+@given(name=texts, unit=texts, phone=st.from_regex(r"0[0-9]{9}", fullmatch=True), attempt_id=texts,
+       known=st.booleans(),
        flags=st.lists(st.sampled_from(["too_fast", "probe", "shared_device", "other"]), max_size=3, unique=True),
        zone=st.sampled_from(["Asia/Ho_Chi_Minh", "UTC", "America/New_York"]))
-def test_the_fast_rows_are_the_plain_rows(name, unit, phone, flags, zone):
-    a = Accepted("a1f3", "p-9", "u.1", "citizen", 3, 20, 7, 61_234, 1_633_021_200_123, 1_633_021_100_000,
+def test_the_fast_rows_are_the_plain_rows(name, unit, phone, attempt_id, known, flags, zone):
+    a = Accepted(attempt_id, "p-9", "u.1", "citizen", 3, 20, 7, 61_234, 1_633_021_200_123, 1_633_021_100_000,
                  tuple(sorted(flags)))
-    person = exports.Person(name, phone)
-    line, xml = exports.AttemptRows({"p-9": person}, {"u.1": unit}, zone).both(a)
+    person = exports.Person(name, phone) if known else None          # a participant since deleted: no name
+    people = {"p-9": person} if person else {}
+    line, xml = exports.AttemptRows(people, {"u.1": unit}, zone).both(a)
     attempts = Layout(exports.ATTEMPTS, zone)
     plain = exports.attempt_row(a, person, unit)
     assert line == _plain_csv(attempts.csv_cells(plain)) and xml == attempts.xml_row(plain)
-    csv_rest, xml_rest = exports.RankingRows({"p-9": person}, {"u.1": unit}, truth=5, zone=zone).rest(a)
+    csv_rest, xml_rest = exports.RankingRows(people, {"u.1": unit}, truth=5, zone=zone).rest(a)
     ranking = Layout(exports.RANKING, zone)
     ranked = exports.ranking_row(4, 2, a, person, unit, 5)
     assert exports.ranked_csv(4, 2, csv_rest) == _plain_csv(ranking.csv_cells(ranked))
@@ -80,12 +103,23 @@ def _plain_csv(cells: list) -> str:
 @given(st.integers(946_684_800_000, 4_102_444_799_999), st.sampled_from(["Asia/Ho_Chi_Minh", "UTC", "Europe/Paris"]))
 def test_times_are_written_in_the_contests_zone(ms, zone):
     clock = LocalClock(zone)
-    written = clock.iso(ms)
+    written, days = clock.texts(ms)
+    assert written == clock.iso(ms)
     assert datetime.fromisoformat(written) == datetime.fromisoformat(iso(ms).replace("Z", "+00:00"))
     local = datetime.fromtimestamp(ms / 1000, ZoneInfo(zone))
     assert written[:23] == local.isoformat(timespec="milliseconds")[:23]
-    days = clock.sheet_days(ms)                            # a spreadsheet's serial date, the wall clock's time
-    assert abs(datetime(1899, 12, 30) + timedelta(days=days) - local.replace(tzinfo=None)) < timedelta(microseconds=5)
+    wall = local.replace(tzinfo=None)                      # a spreadsheet's serial date, the wall clock's time
+    assert timedelta(microseconds=-1) <= datetime(1899, 12, 30) + timedelta(days=float(days)) - wall \
+        < timedelta(microseconds=10)
+    assert from_excel(float(days)) == wall                 # as openpyxl reads it: the same time to the ms
+
+
+@given(st.integers(0, 10**10))
+def test_a_duration_cell_reads_back_to_the_millisecond(ms):
+    written = sheet_number(ms)
+    assert from_excel(float(written), timedelta=True) == timedelta(milliseconds=ms)
+    assert 0 <= float(written) - ms / 86_400_000 < 1e-10
+    assert float(sheet_number(-ms)) == -ms / 86_400_000     # negative: the float as it is
 
 
 def test_a_csv_time_carries_the_zones_offset():
