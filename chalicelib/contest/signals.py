@@ -10,6 +10,8 @@ TOO_FAST = "too_fast"
 PROBE = "probe"
 SHARED_DEVICE = "shared_device"
 SIGNALS = (TOO_FAST, PROBE, SHARED_DEVICE)
+MOST_ACCOUNTS_PER_DEVICE = 1000     # the largest max_accounts_per_device an organizer may set
+USERS_KEPT = MOST_ACCOUNTS_PER_DEVICE + 1     # an address with this many users is over any limit: none kept beyond
 
 
 def attempt_flags(questions: int, answered: int, duration_ms: int, min_seconds_per_question: int) -> list[str]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from chalicelib import runtime
 from chalicelib.contest.attempts import Attempt, Progress
 from chalicelib.contest.ranking import live_key
-from chalicelib.contest.signals import SHARED_DEVICE, over_limit, uses_of
+from chalicelib.contest.signals import SHARED_DEVICE, USERS_KEPT, over_limit, uses_of
 from chalicelib.observability import logger, metric
 from chalicelib.services import contest as contest_service
 from chalicelib.store import attempts as attempt_store
@@ -215,16 +215,23 @@ def _count_attempts(records: list[Accepted]) -> bool:
 def _signal(records: list[Accepted], entries: dict[str, frozenset[standing_store.Entry]]) -> None:
     """`shared_device` (RULES.md, Fairness): each participant's first accepted attempt of a round joins the users
     of its device (its entry in the device's marker) and of its address (one write per address in the chunk,
-    adding to a set: a replay changes nothing); past `max_accounts_per_device` users, all are flagged on their
-    participants (a write only for those not flagged yet). The attempts' own signals stay on the attempts."""
+    adding to a set: a replay changes nothing; none once it holds USERS_KEPT); past `max_accounts_per_device`
+    users, all are flagged on their participants (a write only for those not flagged yet). The attempts' own
+    signals stay on the attempts."""
     firsts = [r.attempt for r in records if r.progress.first]
     devices = {key for key in map(_device_marker, records) if key is not None}
     users = [frozenset(str(entry) for entry in entries[key]) for key in devices]
+    crowded: set[str] = set()          # on an address that holds USERS_KEPT users already: over any limit
     for round_id in {a.round_id for a in firsts}:
         in_round = uses_of((a.participant_id, None, a.address_hash) for a in firsts if a.round_id == round_id)
-        users += [guard_store.note_users(f"uses#{round_id}#{kind}#{value}", ids, runtime.now_ms(), USES_KEEP_SECONDS)
-                  for (kind, value), ids in in_round.items()]
-    flagged = over_limit(users, contest_service.settings().max_accounts_per_device)
+        for (kind, value), ids in in_round.items():
+            noted = guard_store.note_users(f"uses#{round_id}#{kind}#{value}", ids, runtime.now_ms(),
+                                           USES_KEEP_SECONDS, USERS_KEPT)
+            if noted is None:
+                crowded |= ids
+            else:
+                users.append(noted)
+    flagged = over_limit(users, contest_service.settings().max_accounts_per_device) | crowded
     if not flagged:
         return
     known = participant_store.signals_of(flagged)          # read first: a signal already there costs no write

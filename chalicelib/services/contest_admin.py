@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from chalicelib import errors, runtime
 from chalicelib.contest.settings import PHONE_VERIFICATION, PUBLICATION, ContestSettings
+from chalicelib.contest.signals import MOST_ACCOUNTS_PER_DEVICE
 from chalicelib.contest.units import Targets
 from chalicelib.fields import integer, one_of, text, validate
 from chalicelib.services import contest as contest_service
@@ -47,7 +48,7 @@ SETTINGS_FIELDS = {
     "phone_verification": (one_of(*PHONE_VERIFICATION), False),
     "publication": (one_of(*PUBLICATION), False),
     "min_seconds_per_question": (integer(0, 600), False),
-    "max_accounts_per_device": (integer(1, 1000), False),
+    "max_accounts_per_device": (integer(1, MOST_ACCOUNTS_PER_DEVICE), False),
 }
 
 

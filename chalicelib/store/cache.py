@@ -30,6 +30,14 @@ def remembered(maxsize: int) -> Callable[[F], F]:
     return decorate
 
 
+def remembered_set() -> set:
+    """A set kept for the process's life (facts that never stop being true), listed so that `forget_all()`
+    empties it."""
+    kept: set = set()
+    _forgetters.append(kept.clear)
+    return kept
+
+
 class TimedCache(Generic[T]):
     """Values kept for `seconds()` after loading; shared by the threads of a function instance."""
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.contest.codes import Code
 from chalicelib.contest.throttle import Tally
 from chalicelib.store import connection
+from chalicelib.store.cache import remembered_set
 from chalicelib.store.items import cancelled, condition_failed, get_or_none
 from chalicelib.store.models import GuardModel
 
@@ -126,9 +128,22 @@ def code_of(purpose: str, phone: str) -> Code | None:
     return Code(item.code_digest, int(item.valid_until), int(item.tries or 0))
 
 
-def note_users(key: str, participant_ids: set[str], now: int, keep_s: int) -> frozenset[str]:
-    """Adds participants to the users of a device or an address (`uses#<round>#<kind>#<hash>`) and answers all of
-    them; adding to a set, so a replay changes nothing."""
+_full: set[str] = remembered_set()      # uses items known to hold their most users: not written again
+
+
+def note_users(key: str, participant_ids: set[str], now: int, keep_s: int, most: int) -> frozenset[str] | None:
+    """Adds participants to the users of an address (`uses#<round>#address#<hash>`) and answers all of them;
+    adding to a set, so a replay changes nothing. None once the item holds `most` users: it takes no more, so it
+    stays far under DynamoDB's 400 KB however many participants share a carrier's address."""
+    if key in _full:
+        return None
     item = GuardModel(key)
-    item.update(actions=[GuardModel.users.add(participant_ids), GuardModel.expires_at.set(_expiry(now, keep_s))])
+    try:
+        item.update(actions=[GuardModel.users.add(participant_ids), GuardModel.expires_at.set(_expiry(now, keep_s))],
+                    condition=GuardModel.users.does_not_exist() | (size(GuardModel.users) < most))
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+        _full.add(key)
+        return None
     return frozenset(item.users or ())     # the item as stored now (PynamoDB reads back ALL_NEW)

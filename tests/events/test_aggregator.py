@@ -56,7 +56,9 @@ def test_one_delivery_matches_recomputation(api, played):
     assert all(r == {"batchItemFailures": []} for r in responses)
     _assert_matches(api)
     assert api.get("/api/stats").body["registered"] == 12
-    from chalicelib.store import attempts as attempt_store  # first attempts on a device: in its marker
+    from chalicelib.store import attempts as attempt_store
+
+    # first attempts on a device: in the device's marker
     firsts = [a for a in attempt_store.every_attempt() if a.progress and a.progress.first and a.device_hash]
     markers = standings.read_markers({standings.device_marker(a.round_id, a.device_hash) for a in firsts})
     users = {key: marker.done | marker.pend_entries for key, marker in markers.items()}

@@ -91,3 +91,33 @@ def test_a_device_or_address_shared_by_more_accounts_than_allowed_flags_them_all
         Bucket=local_aws.results_bucket, Key="results/dot-1/attempts.csv")["Body"].read().decode("utf-8-sig")
     rows = {line.split(",")[1]: line for line in body.splitlines()[1:]}
     assert [("Dùng chung thiết bị" in rows[p.id]) for p in people] == flagged
+
+
+def test_an_address_shared_by_very_many_keeps_only_so_many_users_and_flags_every_newcomer(api, contest, local_aws,
+                                                                                        monkeypatch):
+    """A carrier's address may carry thousands of participants: its users item stops growing at USERS_KEPT (over
+    any limit an organizer may set), and everyone after is flagged all the same, replays included."""
+    from dataclasses import replace
+
+    from chalicelib.contest.attempts import Progress
+    from chalicelib.store import attempts as attempt_store
+    from chalicelib.store import cache
+    from chalicelib.store import guards as guard_store
+    from chalicelib.store import participants as participant_store
+    from tests.seed import person, submitted
+
+    monkeypatch.setattr("chalicelib.events.aggregator.USERS_KEPT", 3)
+    assert api.put("/api/admin/contest", {"max_accounts_per_device": 2}, token=contest.admin).status == 200
+    contest.open_round()
+    people = [person(f"p{i}", "so-noi-vu", phone=f"0988{i:06d}") for i in range(6)]
+    participant_store.save_all(people)
+    attempt_store.save_all([replace(submitted(1, p.id, "dot-1", "so-noi-vu", correct=2,
+                                              progress=Progress(True, True, 2, "yes")),
+                                    device_hash=f"may-{i}", address_hash="nha-mang")
+                            for i, p in enumerate(people)])
+    for batch in events(stream_records(local_aws.table_name("attempts"), local_aws.dynamodb_endpoint), 1) * 2:
+        assert aggregate_attempts(batch, None) == {"batchItemFailures": []}
+    marked = participant_store.signals_of(p.id for p in people)
+    assert all("shared_device" in marked.get(p.id, ()) for p in people)
+    cache.forget_all()                         # no longer known full in this process: the item itself refuses
+    assert guard_store.note_users("uses#dot-1#address#nha-mang", {"p-moi"}, 0, 60, 3) is None
