@@ -69,14 +69,14 @@ def attempt_rows(count: int) -> float:
     people = {f"p{n}": exports.Person(f"Trần Thị Thí Sinh {n}", f"09{n:08d}") for n in range(count // 3 + 1)}
     rows = exports.AttemptRows(people, _names(), ZONE)
     fragments = sheets.FragmentWriter(io.BytesIO(), 100_000)
-    csv_out = io.StringIO()
+    csv_out = io.BytesIO()
     began = time.perf_counter()
     for n in range(count):
         line, xml = rows.both(Accepted(f"{n:032x}", f"p{n // 3}", f"xa-{n % UNITS:03d}", "citizen", n % 21, 20,
                                        n % 900, 300_000 + n, 1_764_000_000_000 + n * 700, 1_764_000_000_000 + n * 600,
                                        ()))
         csv_out.write(line)
-        fragments.add(xml)
+        fragments.extend([xml])
     fragments.close()
     return time.perf_counter() - began
 

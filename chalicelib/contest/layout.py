@@ -50,14 +50,7 @@ class Layout:
         return None if ms is None else self.clock.iso(ms)
 
     def time_cell(self, ms: Any) -> str:
-        return self.time_texts(ms)[1]
-
-    def time_texts(self, ms: int | None) -> tuple[str, str]:
-        """A time's CSV text and XML cell at once (the attempts file's rows)."""
-        if ms is None:
-            return "", "<c/>"
-        iso, days = self.clock.texts(ms)
-        return iso, sheets.styled(days, sheets.TIME)
+        return "<c/>" if ms is None else sheets.styled(self.clock.texts(ms)[1], sheets.TIME)
 
     @staticmethod
     def duration_cell(ms: Any) -> str:
@@ -85,15 +78,13 @@ class Widths:
         self._measured = [c.kind not in _FIXED for c in columns]
         self.sizes = [max(_FIXED.get(c.kind, 4), min(len(c.shown), HEADER_WRAP)) for c in columns]
         self._left = SAMPLE_ROWS
-
-    @property
-    def wanted(self) -> bool:
-        return self._left > 0
+        self.wanted = True              # more rows to see (an attribute: the fast rows ask for every row)
 
     def see(self, row: Sequence) -> None:
         if self._left <= 0:
             return
         self._left -= 1
+        self.wanted = self._left > 0
         for i, value in enumerate(row):
             if self._measured[i] and value is not None:
                 self.fit(i, len(str(value)))

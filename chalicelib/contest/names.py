@@ -7,6 +7,8 @@ import unicodedata
 
 def _initial(word: str) -> str:
     """The first letter of `word` with any combining marks that belong to it."""
+    if len(word) == 1 or not unicodedata.combining(word[1]):      # most words (the ranking masks a million names)
+        return word[0]
     end = 1
     while end < len(word) and unicodedata.combining(word[end]):
         end += 1
@@ -19,4 +21,4 @@ def mask_name(full_name: str) -> str:
     if not words:
         return ""
     family, *others = words
-    return " ".join([family, *(f"{_initial(word)}." for word in others)])
+    return " ".join([family, *[_initial(word) + "." for word in others]])

@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterable
 
 from chalicelib.contest.finals import Accepted
+from chalicelib.contest.ranking import ScoredAttempt
 
 PER_FILE = 4000
 MAX_FILES = 256
@@ -23,10 +24,11 @@ def place_file(participant_id: str, files: int) -> str:
 
 class Places:
     """The final places of a round's ranked participants, gathered during the merge (memory: one short row per
-    participant)."""
+    participant, tuples the garbage collector soon stops tracking)."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, list] = {}
+        self.rows: dict[str, tuple[int, int, tuple]] = {}      # participant id → rank, category rank, `entry`
+        self._prizes: dict[str, str] = {}
 
     @staticmethod
     def entry(a: Accepted, display_name: str) -> tuple:
@@ -34,15 +36,19 @@ class Places:
         return (a.attempt_id, a.unit_id, a.category, a.correct, a.total, a.duration_ms, a.submitted_at, a.prediction,
                 display_name)
 
+    @staticmethod
+    def attempt(participant_id: str, entry: tuple) -> ScoredAttempt:
+        """The attempt of an `entry`."""
+        return ScoredAttempt(entry[0], participant_id, *entry[1:8])
+
     def add(self, rank: int, category_rank: int, participant_id: str, entry: tuple) -> None:
-        self.rows[participant_id] = [rank, category_rank, *entry, None]
+        self.rows[participant_id] = (rank, category_rank, entry)
 
     def award(self, winners: Iterable[tuple[str, str]]) -> None:
         """(participant id, prize name) of each individual award."""
         for participant_id, prize in winners:
-            row = self.rows.get(participant_id)
-            if row is not None:
-                row[-1] = prize
+            if participant_id in self.rows:
+                self._prizes[participant_id] = prize
 
     @property
     def file_count(self) -> int:
@@ -52,8 +58,9 @@ class Places:
         """File name → its JSON (participant id → row of FIELDS), every file written even when empty."""
         count = self.file_count
         grouped: dict[str, dict[str, list]] = {f"places/{n:03d}.json": {} for n in range(count)}
-        for participant_id, row in self.rows.items():
-            grouped[place_file(participant_id, count)][participant_id] = row
+        for participant_id, (rank, category_rank, entry) in self.rows.items():
+            grouped[place_file(participant_id, count)][participant_id] = [rank, category_rank, *entry,
+                                                                         self._prizes.get(participant_id)]
         return {name: json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
                 for name, rows in grouped.items()}
 

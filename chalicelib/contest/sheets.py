@@ -121,29 +121,24 @@ class FragmentWriter:
     def _begin(self) -> None:
         self._deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
         self._offset, self._crc, self._length, self._rows = self._position, 0, 0, 0
-        self._pending: list[str] = []
+        self._pending: list[bytes] = []
 
     def _write(self, data: bytes) -> None:
         self._out.write(data)
         self._position += len(data)
 
     def _drain(self) -> None:
-        data = "".join(self._pending).encode("utf-8")
+        data = b"".join(self._pending)
         self._pending = []
         self._crc = zlib.crc32(data, self._crc)
         self._length += len(data)
         self._write(self._deflate.compress(data))
 
     def add(self, xml: str) -> None:
-        self._pending.append(xml)
-        self._rows += 1
-        if self._rows == self._max_rows:
-            self._end()
-        elif len(self._pending) >= 2048:
-            self._drain()
+        self.extend([xml.encode("utf-8")])
 
-    def extend(self, rows: list[str]) -> None:
-        """Many rows at once: the same fragments as `add` for each."""
+    def extend(self, rows: list[bytes]) -> None:
+        """Rows' XML, encoded (UTF-8), many at once: the same fragments as `add` for each."""
         while rows:
             room = self._max_rows - self._rows
             taken, rows = rows[:room], rows[room:]
@@ -151,7 +146,7 @@ class FragmentWriter:
             self._rows += len(taken)
             if self._rows == self._max_rows:
                 self._end()
-            else:
+            elif len(self._pending) >= 2048:
                 self._drain()
 
     def _end(self) -> None:

@@ -51,14 +51,15 @@ class LocalClock:
         self._seconds = _seconds_of_a_minute()
 
     def _minute(self, minute: int) -> tuple[str, str, str, int]:
-        """The minute's ISO text up to the seconds, its offset's text, its serial day ("45123.") and its start's
-        ms into that day."""
+        """The minute's ISO text up to the seconds, its offset's text, its serial day ("45123.") and what its
+        start adds to the day's fraction (see `texts`)."""
         local = datetime.fromtimestamp(minute * 60, tz=self.zone)
         offset = local.utcoffset()
         text = local.isoformat(timespec="minutes")                      # 2026-12-02T03:00+07:00
         offset_ms = round(offset.total_seconds() * 1000) if offset else 0
         day, into_day = divmod(minute * 60_000 + offset_ms + _SHEET_EPOCH_MS, DAY_MS)
-        found = self._minutes[minute] = (text[:16] + ":", text[16:], f"{day}.", into_day)
+        found = self._minutes[minute] = (text[:16] + ":", text[16:], f"{day}.",
+                                         into_day * 100_000 + 863 + 10**10 * 864)
         return found
 
     def iso(self, ms: int) -> str:
@@ -70,8 +71,10 @@ class LocalClock:
         """`iso(ms)` and the local time as a spreadsheet's serial date-time, as `sheet_number` writes it (the
         result files write both for each of millions of times)."""
         minute, rest = divmod(ms, 60_000)
-        prefix, offset, day, into_day = self._minutes.get(minute) or self._minute(minute)
-        return prefix + self._seconds[rest] + offset, day + _day_fraction(into_day + rest)
+        prefix, offset, day, start = self._minutes.get(minute) or self._minute(minute)
+        # sheet_number's fraction of the day, (ms into the day * 10**5 + 863) // 864 padded by 10**10, with what
+        # is the same for the whole minute added in advance
+        return prefix + self._seconds[rest] + offset, day + str((start + rest * 100_000) // 864)[1:]
 
 
 @cache
@@ -83,18 +86,13 @@ def _seconds_of_a_minute() -> list[str]:
 def sheet_number(ms: int) -> str:
     """`ms / DAY_MS` (days: a serial date-time or a duration) as a cell's text: a decimal of 10 places, rounded up,
     so at most 8.64 µs more and never less (a reader that rounds to the millisecond, as openpyxl does, or cuts to
-    the second, reads the same time as from the exact value); about half the cost of a float's repr, which the
-    result files would write millions of. Negative or non-integer ms: the float's repr."""
+    the second, reads the same time as from the exact value); cheaper than a float's repr, which the result files
+    would write millions of. Negative or non-integer ms: the float's repr."""
     if ms < 0 or not isinstance(ms, int):
         return repr(ms / DAY_MS)
     days, part = divmod(ms, DAY_MS)
-    return f"{days}.{_day_fraction(part)}"
-
-
-def _day_fraction(part: int) -> str:
-    """The 10 decimals of part / DAY_MS (0 <= part < DAY_MS), rounded up: part * 10**5 / 864 in 10**-10 days,
-    zero-padded without a format spec's cost."""
-    return str(10**10 + (part * 100_000 + 863) // 864)[1:]
+    # part / DAY_MS = part * 10**5 / 864 in units of 10**-10, rounded up; zero-padded without a format spec's cost
+    return f"{days}.{str(10**10 + (part * 100_000 + 863) // 864)[1:]}"
 
 
 def date_in_words(ms: int, zone: str) -> str:

@@ -5,9 +5,9 @@ task, and joined by the merge without re-reading the attempts. No storage here: 
 what it read."""
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
@@ -16,6 +16,7 @@ from chalicelib.contest import layout as layouts
 from chalicelib.contest import sheets, tables
 from chalicelib.contest.finals import Accepted
 from chalicelib.contest.layout import Column, Layout, Widths, csv_head, spool_reader
+from chalicelib.contest.times import sheet_number
 from chalicelib.contest.units import UnitStanding, UnitTree
 
 CATEGORY_NAMES = {"official": "Cán bộ, công chức, viên chức, người lao động", "citizen": "Nhân dân"}
@@ -58,22 +59,13 @@ def csv_field(value: str) -> str:
     return value
 
 
-# Text that reads the same in both formats untouched: no CSV quoting, no formula prefix, no XML escaping, no
-# characters XML drops, no spaces to preserve at either end (checked apart: str.strip's whitespace).
-_PLAIN_TEXT = re.compile(r'[^\x00-\x1f,"&<>=+\-@][^\x00-\x1f,"&<>]*')
-
-
 def text_cells(value: str | None) -> tuple[str, str]:
-    """A text cell as CSV (`csv_field`) and as XML (`sheets.cell`); plain text, most of it, without their work."""
-    if value and _PLAIN_TEXT.fullmatch(value) and value == value.strip():
+    """A text cell as CSV (`csv_field`) and as XML (`sheets.cell`). Fast for most: letters and digits with spaces
+    between (ids, names, places) need no quoting, escaping or formula prefix in either format (str's own
+    checks, far cheaper than a regular expression on millions of ids)."""
+    if value and value[0] != " " != value[-1] and value.replace(" ", "").isalnum():
         return value, f'<c t="inlineStr"><is><t>{value}</t></is></c>'
     return csv_field(value or ""), sheets.cell(value)
-
-
-def _joined(cells: Iterable[tuple[str, str]]) -> tuple[str, str]:
-    """Adjacent cells' texts (`text_cells`) as one CSV run (no trailing comma) and one XML run."""
-    pairs = list(cells)
-    return ",".join(c for c, _ in pairs), "".join(x for _, x in pairs)
 
 
 class _Texts(dict):
@@ -88,43 +80,57 @@ class _Texts(dict):
         return found
 
 
+# The rows below are made fast (millions of them, in the tasks), as UTF-8 bytes: what holds Vietnamese (names,
+# units, categories, flags) is encoded once and joined to the rest, which is ASCII (building and encoding a
+# Vietnamese row as a whole costs a few times as much). Their cells are those of `Layout` and `sheets.cell`, byte
+# for byte (tests/unit/test_sheets.py).
+
 class AttemptRows:
     """The attempts file's rows in both formats, fast: what is the same for all of a participant's attempts (id,
-    name, unit, category) is quoted and escaped once, then a row is two format strings, the same bytes as
-    `attempt_row` through `Layout` (tests/unit/test_sheets.py). The first rows are measured for the widths."""
+    name, unit, category) is quoted, escaped and encoded once, the same bytes as `attempt_row` through `Layout`.
+    The first rows are measured for the widths."""
 
     def __init__(self, people: dict[str, Person], unit_names: dict[str, str], zone: str) -> None:
         self._people, self._unit_names = people, unit_names
-        self._middles: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._middles: dict[tuple[str, str, str], tuple[bytes, bytes]] = {}
         self._units = _Texts(lambda uid: unit_names.get(uid, uid))
         self._categories = _Texts(lambda c: CATEGORY_NAMES.get(c, c))
-        self._flags = _Texts(flag_text)
+        self._flags: dict[tuple[str, ...], tuple[bytes, bytes]] = {}
         self.layout = Layout(ATTEMPTS, zone)
         self.widths = self.layout.widths()
 
-    def _middle(self, key: tuple[str, str, str]) -> tuple[str, str]:
+    def _middle(self, key: tuple[str, str, str]) -> tuple[bytes, bytes]:
         pid, unit_id, category = key
         person = self._people.get(pid)
-        csv, xml = _joined([text_cells(pid), text_cells(person.full_name if person else None),
-                            self._units[unit_id], self._categories[category]])
-        found = self._middles[key] = (csv + ",", xml)
+        (pid_csv, pid_xml), (name_csv, name_xml) = text_cells(pid), text_cells(person.full_name if person else None)
+        (unit_csv, unit_xml), (category_csv, category_xml) = self._units[unit_id], self._categories[category]
+        found = self._middles[key] = (f",{pid_csv},{name_csv},{unit_csv},{category_csv},".encode(),
+                                      (pid_xml + name_xml + unit_xml + category_xml).encode())
         return found
 
-    def both(self, a: Accepted) -> tuple[str, str]:
+    def _ends(self, flags: tuple[str, ...]) -> tuple[bytes, bytes]:
+        """The flags' cell and the row's end."""
+        flags_csv, flags_xml = text_cells(flag_text(flags))
+        found = self._flags[flags] = (f",{flags_csv}\r\n".encode(), f"{flags_xml}</row>".encode())
+        return found
+
+    def both(self, a: Accepted) -> tuple[bytes, bytes]:
         key = (a.participant_id, a.unit_id, a.category)
         middle_csv, middle_xml = self._middles.get(key) or self._middle(key)
-        flags_csv, flags_xml = self._flags[a.flags]
+        end_csv, end_xml = self._flags.get(a.flags) or self._ends(a.flags)
         if self.widths.wanted:
             self.widths.see(attempt_row(a, self._people.get(a.participant_id),
                                         self._unit_names.get(a.unit_id, a.unit_id)))
-        layout = self.layout
+        texts = self.layout.clock.texts
         aid_csv, aid_xml = text_cells(a.attempt_id)
-        started_csv, started_xml = layout.time_texts(a.started_at)
-        submitted_csv, submitted_xml = layout.time_texts(a.submitted_at)
-        return (f"{aid_csv},{middle_csv}{a.correct},{a.total},{a.prediction},{a.duration_ms},{started_csv},"
-                f"{submitted_csv},{flags_csv}\r\n",
-                f"<row>{aid_xml}{middle_xml}<c><v>{a.correct}</v></c><c><v>{a.total}</v></c><c><v>{a.prediction}"
-                f"</v></c>{layout.duration_cell(a.duration_ms)}{started_xml}{submitted_xml}{flags_xml}</row>")
+        started_csv, started_days = texts(a.started_at)
+        submitted_csv, submitted_days = texts(a.submitted_at)
+        numbers_csv = f"{a.correct},{a.total},{a.prediction},{a.duration_ms},{started_csv},{submitted_csv}"
+        numbers_xml = (f'<c><v>{a.correct}</v></c><c><v>{a.total}</v></c><c><v>{a.prediction}</v></c><c s='
+                       f'"{sheets.DURATION}"><v>{sheet_number(a.duration_ms)}</v></c><c s="{sheets.TIME}"><v>'
+                       f'{started_days}</v></c><c s="{sheets.TIME}"><v>{submitted_days}</v></c>')
+        return (b"".join([aid_csv.encode(), middle_csv, numbers_csv.encode(), end_csv]),
+                b"".join([b"<row>", aid_xml.encode(), middle_xml, numbers_xml.encode(), end_xml]))
 
 
 class RankingRows:
@@ -139,27 +145,30 @@ class RankingRows:
         self.layout = Layout(RANKING, zone)
         self.widths = self.layout.widths()
 
-    def rest(self, a: Accepted) -> tuple[str, str]:
+    def rest(self, a: Accepted) -> tuple[bytes, bytes]:
         person = self._people.get(a.participant_id)
-        cells = _joined([text_cells(person.full_name if person else None), text_cells(person.phone if person else None),
-                         self._units[a.unit_id], self._categories[a.category]])
+        name_csv, name_xml = text_cells(person.full_name if person else None)
+        phone_csv, phone_xml = text_cells(person.phone if person else None)
+        (unit_csv, unit_xml), (category_csv, category_xml) = self._units[a.unit_id], self._categories[a.category]
         if self.widths.wanted:
             self.widths.see(ranking_row(1, 1, a, person, self._unit_names.get(a.unit_id, a.unit_id), self._truth))
-        numbers = (a.correct, a.total, a.prediction, abs(a.prediction - self._truth))
-        layout = self.layout
+        distance = abs(a.prediction - self._truth)
         aid_csv, aid_xml = text_cells(a.attempt_id)
-        submitted_csv, submitted_xml = layout.time_texts(a.submitted_at)
-        return (f"{cells[0]}," + ",".join(map(str, numbers)) + f",{a.duration_ms},{submitted_csv},{aid_csv}",
-                cells[1] + "".join([f"<c><v>{n}</v></c>" for n in numbers])
-                + f"{layout.duration_cell(a.duration_ms)}{submitted_xml}{aid_xml}")
+        submitted_csv, submitted_days = self.layout.clock.texts(a.submitted_at)
+        return (f"{name_csv},{phone_csv},{unit_csv},{category_csv},{a.correct},{a.total},{a.prediction},{distance},"
+                f"{a.duration_ms},{submitted_csv},{aid_csv}".encode(),
+                f"{name_xml}{phone_xml}{unit_xml}{category_xml}<c><v>{a.correct}</v></c><c><v>{a.total}</v></c>"
+                f'<c><v>{a.prediction}</v></c><c><v>{distance}</v></c><c s="{sheets.DURATION}"><v>'
+                f'{sheet_number(a.duration_ms)}</v></c><c s="{sheets.TIME}"><v>{submitted_days}</v></c>{aid_xml}'
+                .encode())
 
 
-def ranked_csv(rank: int, category_rank: int, rest: str) -> str:
-    return f"{rank},{category_rank},{rest}\r\n"
+def ranked_csv(rank: int, category_rank: int, rest: bytes) -> bytes:
+    return b"%d,%d,%s\r\n" % (rank, category_rank, rest)
 
 
-def ranked_xml(rank: int, category_rank: int, rest: str) -> str:
-    return f"<row><c><v>{rank}</v></c><c><v>{category_rank}</v></c>{rest}</row>"
+def ranked_xml(rank: int, category_rank: int, rest: bytes) -> bytes:
+    return b"<row><c><v>%d</v></c><c><v>%d</v></c>%s</row>" % (rank, category_rank, rest)
 
 
 def attempt_row(a: Accepted, person: Person | None, unit_name: str) -> list:
@@ -187,17 +196,27 @@ def unit_rows(table: Iterable[UnitStanding], tree: UnitTree) -> Iterator[list]:
 
 
 def write_ranked(csv_out: BinaryIO, xlsx_out: BinaryIO, spool: BinaryIO, widths: Widths,
-                 rows: Iterable[tuple[int, int, str, str]], sheet_rows: int = sheets.SHEET_ROWS) -> int:
+                 rows: Iterable[tuple[int, int, bytes, bytes]], sheet_rows: int = sheets.SHEET_ROWS) -> int:
     """The ranking as CSV and XLSX from (rank, category rank, CSV rest, XML rest) rows (`RankingRows`), `widths`
     measured by the tasks."""
     csv_out.write(csv_head([c.label for c in RANKING]))
     fragments = sheets.FragmentWriter(spool, sheet_rows - 1)
-    count = 0
-    for batch in batches(rows):
-        csv_out.write("".join([ranked_csv(rank, category_rank, rest) for rank, category_rank, rest, _ in batch])
-                      .encode("utf-8"))
-        fragments.extend([ranked_xml(rank, category_rank, rest) for rank, category_rank, _, rest in batch])
-        count += len(batch)
+
+    def write(lines: bytes, xml: list[bytes]) -> None:
+        csv_out.write(lines)
+        fragments.extend(xml)
+    count, written = 0, None
+    # Each batch deflated and written (zlib and I/O let go of the GIL) while the next is made, one at a time.
+    with ThreadPoolExecutor(1) as writer:
+        for batch in batches(rows):
+            lines = b"".join([ranked_csv(rank, category_rank, rest) for rank, category_rank, rest, _ in batch])
+            xml = [ranked_xml(rank, category_rank, rest) for rank, category_rank, _, rest in batch]
+            if written is not None:
+                written.result()
+            written = writer.submit(write, lines, xml)
+            count += len(batch)
+        if written is not None:
+            written.result()
     spool.flush()
     widths.fit(0, len(str(count)))
     widths.fit(1, len(str(count)))

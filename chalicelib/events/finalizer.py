@@ -19,6 +19,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -170,16 +171,11 @@ class Summary:
     places: Places = field(default_factory=Places)                # every ranked participant's place
 
 
-def _snapshot_row(rank: int, category_rank: int, a: Accepted, display_name: str, truth: int) -> dict:
+def _snapshot_row(rank: int, category_rank: int, a: ScoredAttempt, display_name: str, truth: int) -> dict:
     attempt = {name: getattr(a, name) for name in ("attempt_id", "participant_id", "unit_id", "category", "correct",
                                                     "total", "duration_ms", "submitted_at", "prediction")}
     return {"rank": rank, "category_rank": category_rank, "attempt": attempt, "display_name": display_name,
             "distance": abs(a.prediction - truth)}
-
-
-def _scored(a: Accepted) -> ScoredAttempt:
-    return ScoredAttempt(a.attempt_id, a.participant_id, a.unit_id, a.category, a.correct, a.total, a.duration_ms,
-                         a.submitted_at, a.prediction)
 
 
 def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Targets, prize_depth: int = 0) -> Summary:
@@ -191,40 +187,50 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
                           category=itemgetter(2))
     head = max(TOP_SNAPSHOT, prize_depth)     # the places at which a row goes to a snapshot or the prizes
 
-    def head_row(rank: int, category_rank: int, a: Accepted, display_name: str) -> None:
+    def head_row(rank: int, category_rank: int, a: ScoredAttempt, display_name: str) -> None:
         for part in ("all", a.category):
             if part in summary.top and len(summary.top[part]) < TOP_SNAPSHOT:
                 summary.top[part].append(_snapshot_row(rank, category_rank, a, display_name, truth))
         if rank <= prize_depth or category_rank <= prize_depth:
-            summary.leaders.append(RankedEntry(rank, category_rank, _scored(a)))
+            summary.leaders.append(RankedEntry(rank, category_rank, a))
 
-    def ranking_rows() -> Iterator[tuple[int, int, str, str]]:
+    def ranking_rows() -> Iterator[tuple[int, int, bytes, bytes]]:
         add_place, rank = summary.places.add, 0
-        for rank, category_rank, (_, pid, _, place, attempt, csv_rest, xml_rest) in ranked:      # parts.Best
+        for rank, category_rank, (_, pid, _, place, csv_rest, xml_rest) in ranked:      # parts.Best
             add_place(rank, category_rank, pid, place)
             if rank <= head or category_rank <= head:
-                head_row(rank, category_rank, Accepted(*attempt), place[-1])
+                head_row(rank, category_rank, Places.attempt(pid, place), place[-1])
             yield rank, category_rank, csv_rest, xml_rest
         summary.ranked = rank
     metas = [json.loads(b"".join(space.chunks(f"{t:04d}.meta.json"))) for t in tasks]
-    with sink("ranking.csv") as csv_out, sink("ranking.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
-        exports.write_ranked(csv_out, xlsx_out, spool, _widths(exports.RANKING, metas, "ranking"), ranking_rows(),
-                             planned["sheet_rows"])
-    own: dict[str, UnitTally] = {}
-    for meta in metas:
-        add_tallies(own, {uid: UnitTally(*values) for uid, values in meta["units"].items()})
-    summary.units = unit_standings(tree, roll_up(tree, own), targets)
-    exports.write_both(sink, "units", Layout(exports.UNITS, _zone(planned)), exports.unit_rows(summary.units, tree),
-                       planned["sheet_rows"])
+    # The attempts file is joined from its parts (reads and writes, which let go of the GIL) while the ranking is
+    # merged: on another core where there is one.
+    with ThreadPoolExecutor(1) as background:
+        joined = background.submit(_join_attempts, space, metas, sink, planned)
+        with sink("ranking.csv") as csv_out, sink("ranking.xlsx") as xlsx_out, tempfile.TemporaryFile() as spool:
+            exports.write_ranked(csv_out, xlsx_out, spool, _widths(exports.RANKING, metas, "ranking"), ranking_rows(),
+                                 planned["sheet_rows"])
+        own: dict[str, UnitTally] = {}
+        for meta in metas:
+            add_tallies(own, {uid: UnitTally(*values) for uid, values in meta["units"].items()})
+        summary.units = unit_standings(tree, roll_up(tree, own), targets)
+        exports.write_both(sink, "units", Layout(exports.UNITS, _zone(planned)),
+                           exports.unit_rows(summary.units, tree), planned["sheet_rows"])
+        summary.attempts = joined.result()
+    return summary
+
+
+def _join_attempts(space: Workspace, metas: list[dict], sink: Sink, planned: dict) -> int:
+    """The attempts file from the tasks' parts as they are (CSV lines, deflated XLSX fragments); its rows."""
+    tasks = range(planned["tasks"])
     with sink("attempts.csv") as out:
         exports.join_csv(out, exports.ATTEMPTS, (space.chunks(f"{t:04d}.attempts.csv") for t in tasks))
     pieces = [(space.reader(f"{t:04d}.attempts.xlsx"), sheets.Fragment(*f))
               for t, meta in zip(tasks, metas, strict=True) for f in meta["fragments"]]
-    summary.attempts = sum(f.rows for _, f in pieces)
     with sink("attempts.xlsx") as out:
         exports.join_xlsx(out, "attempts", exports.ATTEMPTS, pieces, _widths(exports.ATTEMPTS, metas, "attempts"),
                           planned["sheet_rows"])
-    return summary
+    return sum(f.rows for _, f in pieces)
 
 
 def _widths(columns: list, metas: list[dict], name: str) -> Widths:

@@ -25,8 +25,8 @@ class AttemptsPart:
     def __init__(self, rows: exports.AttemptRows, csv_out: BinaryIO, xlsx_out: BinaryIO, max_rows: int) -> None:
         self._rows, self._csv_out = rows, csv_out
         self._fragments = sheets.FragmentWriter(xlsx_out, max_rows)
-        self._lines: list[str] = []
-        self._xml: list[str] = []
+        self._lines: list[bytes] = []
+        self._xml: list[bytes] = []
 
     def passing(self, attempts: Iterable[Accepted]) -> Iterator[Accepted]:
         """The attempts, each written on its way through."""
@@ -40,7 +40,7 @@ class AttemptsPart:
             yield a
 
     def _flush(self) -> None:
-        self._csv_out.write("".join(self._lines).encode("utf-8"))
+        self._csv_out.write(b"".join(self._lines))
         self._fragments.extend(self._xml)
         self._lines.clear()
         self._xml.clear()
@@ -58,14 +58,13 @@ class Best(NamedTuple):
     key: tuple
     participant_id: str
     category: str
-    place: tuple            # `Places.entry`: the place but for the ranks
-    attempt: tuple          # the Accepted's fields, for the head of the ranking (the snapshots, the prizes)
-    csv_rest: str           # the ranking row after the ranks (`exports.RankingRows`)
-    xml_rest: str
+    place: tuple            # `Places.entry`: the place but for the ranks (and the attempt, `Places.attempt`)
+    csv_rest: bytes         # the ranking row after the ranks (`exports.RankingRows`)
+    xml_rest: bytes
 
 
-def best_of(a: Accepted, key: tuple, full_name: str | None, rest: tuple[str, str]) -> Best:
-    return Best(key, a.participant_id, a.category, Places.entry(a, mask_name(full_name or "")), tuple(a), *rest)
+def best_of(a: Accepted, key: tuple, full_name: str | None, rest: tuple[bytes, bytes]) -> Best:
+    return Best(key, a.participant_id, a.category, Places.entry(a, mask_name(full_name or "")), *rest)
 
 
 def write_bests(out: BinaryIO, bests: Iterable[Best], batch_size: int = BATCH) -> None:

@@ -17,7 +17,7 @@ attempts = st.builds(Accepted, st.text(min_size=1, max_size=8), st.text(max_size
                      st.lists(st.sampled_from(["too_fast", "probe"]), unique=True).map(tuple))
 
 
-@given(st.lists(st.tuples(attempts, names, st.text(max_size=9), st.text(max_size=9)), max_size=30),
+@given(st.lists(st.tuples(attempts, names, st.binary(max_size=9), st.binary(max_size=9)), max_size=30),
        st.integers(1, 7), st.integers(1, 50))
 def test_bests_read_back_as_written(rows, batch_size, chunk_size):
     key = final_order(12)
