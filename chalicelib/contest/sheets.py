@@ -12,11 +12,10 @@ office expects: a bold header row, frozen, with filters over the data, columns a
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO, NamedTuple
 
-from chalicelib.contest.zipstream import LEVEL, ZipWriter, crc32_combine, deflated
+from chalicelib.contest.zipstream import SYNC_FLUSH, ZipWriter, crc32, crc32_combine, deflated, deflater
 
 SHEET_ROWS = 1_048_576          # Excel's rows per sheet, the header row included
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
@@ -119,7 +118,7 @@ class FragmentWriter:
         self._begin()
 
     def _begin(self) -> None:
-        self._deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        self._deflate = deflater()
         self._offset, self._crc, self._length, self._rows = self._position, 0, 0, 0
         self._pending: list[bytes] = []
 
@@ -130,7 +129,7 @@ class FragmentWriter:
     def _drain(self) -> None:
         data = b"".join(self._pending)
         self._pending = []
-        self._crc = zlib.crc32(data, self._crc)
+        self._crc = crc32(data, self._crc)
         self._length += len(data)
         self._write(self._deflate.compress(data))
 
@@ -151,7 +150,7 @@ class FragmentWriter:
 
     def _end(self) -> None:
         self._drain()
-        self._write(self._deflate.flush(zlib.Z_SYNC_FLUSH))
+        self._write(self._deflate.flush(SYNC_FLUSH))
         self.fragments.append(Fragment(self._offset, self._position - self._offset, self._crc, self._length,
                                        self._rows))
         self._begin()

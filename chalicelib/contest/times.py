@@ -47,7 +47,7 @@ class LocalClock:
 
     def __init__(self, zone: str | tzinfo) -> None:
         self.zone = ZoneInfo(zone) if isinstance(zone, str) else zone
-        self._minutes: dict[int, tuple[str, str, str, int]] = {}
+        self._minutes = _minutes_in(self.zone)
         self._seconds = _seconds_of_a_minute()
 
     def _minute(self, minute: int) -> tuple[str, str, str, int]:
@@ -75,6 +75,18 @@ class LocalClock:
         # sheet_number's fraction of the day, (ms into the day * 10**5 + 863) // 864 padded by 10**10, with what
         # is the same for the whole minute added in advance
         return prefix + self._seconds[rest] + offset, day + str((start + rest * 100_000) // 864)[1:]
+
+
+_MINUTES: dict[tzinfo, dict[int, tuple[str, str, str, int]]] = {}
+_MOST_MINUTES = 200_000             # about 4 months of minutes, some 60 MB: then the cache starts anew
+
+
+def _minutes_in(zone: tzinfo) -> dict[int, tuple[str, str, str, int]]:
+    """The minutes worked out in a zone, shared by the clocks of a process (a finalization's tasks in one worker
+    process meet the same minutes)."""
+    if sum(len(minutes) for minutes in _MINUTES.values()) > _MOST_MINUTES:
+        _MINUTES.clear()
+    return _MINUTES.setdefault(zone, {})
 
 
 @cache

@@ -69,14 +69,15 @@ def text_cells(value: str | None) -> tuple[str, str]:
 
 
 class _Texts(dict):
-    """Texts of values many rows repeat (unit and category names, flags), escaped once each."""
+    """Texts of values many rows repeat (unit and category names), escaped once each (and encoded, if asked)."""
 
-    def __init__(self, shown: Callable[[Any], str | None]) -> None:
+    def __init__(self, shown: Callable[[Any], str | None], encoded: bool = False) -> None:
         super().__init__()
-        self._shown = shown
+        self._shown, self._encoded = shown, encoded
 
-    def __missing__(self, value: Any) -> tuple[str, str]:
-        found = self[value] = text_cells(self._shown(value))
+    def __missing__(self, value: Any) -> tuple[Any, Any]:
+        texts = text_cells(self._shown(value))
+        found = self[value] = (texts[0].encode(), texts[1].encode()) if self._encoded else texts
         return found
 
 
@@ -139,8 +140,8 @@ class RankingRows:
 
     def __init__(self, people: dict[str, Person], unit_names: dict[str, str], truth: int, zone: str) -> None:
         self._people, self._unit_names = people, unit_names
-        self._units = _Texts(lambda uid: unit_names.get(uid, uid))
-        self._categories = _Texts(lambda c: CATEGORY_NAMES.get(c, c))
+        self._units = _Texts(lambda uid: unit_names.get(uid, uid), encoded=True)
+        self._categories = _Texts(lambda c: CATEGORY_NAMES.get(c, c), encoded=True)
         self._truth = truth
         self.layout = Layout(RANKING, zone)
         self.widths = self.layout.widths()
@@ -155,12 +156,13 @@ class RankingRows:
         distance = abs(a.prediction - self._truth)
         aid_csv, aid_xml = text_cells(a.attempt_id)
         submitted_csv, submitted_days = self.layout.clock.texts(a.submitted_at)
-        return (f"{name_csv},{phone_csv},{unit_csv},{category_csv},{a.correct},{a.total},{a.prediction},{distance},"
-                f"{a.duration_ms},{submitted_csv},{aid_csv}".encode(),
-                f"{name_xml}{phone_xml}{unit_xml}{category_xml}<c><v>{a.correct}</v></c><c><v>{a.total}</v></c>"
-                f'<c><v>{a.prediction}</v></c><c><v>{distance}</v></c><c s="{sheets.DURATION}"><v>'
-                f'{sheet_number(a.duration_ms)}</v></c><c s="{sheets.TIME}"><v>{submitted_days}</v></c>{aid_xml}'
-                .encode())
+        numbers_csv = f"{a.correct},{a.total},{a.prediction},{distance},{a.duration_ms},{submitted_csv},{aid_csv}"
+        numbers_xml = (f'<c><v>{a.correct}</v></c><c><v>{a.total}</v></c><c><v>{a.prediction}</v></c><c><v>'
+                       f'{distance}</v></c><c s="{sheets.DURATION}"><v>{sheet_number(a.duration_ms)}</v></c><c s='
+                       f'"{sheets.TIME}"><v>{submitted_days}</v></c>{aid_xml}')
+        return (b"".join([f"{name_csv},{phone_csv},".encode(), unit_csv, b",", category_csv, b",",
+                          numbers_csv.encode()]),
+                b"".join([(name_xml + phone_xml).encode(), unit_xml, category_xml, numbers_xml.encode()]))
 
 
 def ranked_csv(rank: int, category_rank: int, rest: bytes) -> bytes:
