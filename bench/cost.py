@@ -2,10 +2,8 @@
 handler milliseconds and bytes per request, finalization's reads), what a contest of a given size costs in
 write and read units, Lambda GB-seconds, API Gateway and CloudFront requests, and dollars at list prices.
 
-Inputs come through one small interface: a benchmark module's `figures()` (or `measure()`) returning a dict.
-bench/write_path.py (the write path's own benchmark) is preferred for the write and read units per accepted
-attempt when it offers `figures()` with `write_units_per_attempt` / `read_units_per_attempt`; until then the
-units measured by bench/requests.py (the same handlers, the pages' flow, the aggregator) are used.
+The units per accepted attempt are those bench/requests.py measured through the pages' flow (the handlers and
+the aggregator); bench/finalization.py gives finalization's reads and milliseconds.
 
 List prices, US dollars, Asia Pacific (Singapore) ap-southeast-1, as the AWS pricing pages give them
 (aws.amazon.com/dynamodb/pricing/on-demand, /lambda/pricing, /api-gateway/pricing, /cloudfront/pricing,
@@ -33,7 +31,7 @@ API_GB, AGGREGATOR_GB, FINALIZE_GB = 1.0, 0.5, 2.0        # .chalice/config.json
 LAMBDA_OVERHEAD_MS = 5                                    # billed time beyond the handler's own (runtime, I/O)
 # Never cached at the edge, so every one reaches the origin: the personal requests, and the announcements (public,
 # but an organizer who posts one must see it at once: infra/template/cdn.py leaves them out of the cached paths).
-ORIGIN_KINDS = ("register", "me", "start", "submit", "result", "announcements")
+ORIGIN_KINDS = ("register", "me", "start", "submit", "announcements")
 PUBLIC_SECONDS = 5                                                   # infra/template/cdn.py
 EDGE_LOCATIONS = 20                                                  # edges that fetch a public read each TTL
 STATIC_BYTES = 20_365            # app.js + common.js + app.css gzipped (chalicelib.api.web): once per participant
@@ -53,24 +51,10 @@ CONTESTS = [Contest("Quảng Bình 2021", 14_441, 90_271, 20, 20 * 24),
             Contest("national (2.1 M / 7.4 M)", 2_100_000, 7_400_000, 2_000, 30 * 24)]
 
 
-def _figures(module) -> dict | None:
-    for name in ("figures", "measure"):
-        if hasattr(module, name):
-            return getattr(module, name)()
-    return None
-
-
 def inputs(requests: dict, finalization: dict) -> dict:
-    """The per-attempt figures the model uses, with the write path's own benchmark preferred for its units."""
-    from bench import write_path
-
+    """The per-attempt figures the model uses."""
     units = {"write_units_per_attempt": requests["write_units_per_attempt"],
              "read_units_per_attempt": requests["read_units_per_attempt"], "source": "bench/requests.py"}
-    own = write_path.figures() if hasattr(write_path, "figures") else None
-    if own and "write_units_per_attempt" in own:
-        units = {"write_units_per_attempt": own["write_units_per_attempt"],
-                 "read_units_per_attempt": own.get("read_units_per_attempt", units["read_units_per_attempt"]),
-                 "source": "bench/write_path.py"}
     return {"kinds": requests["kinds"], "aggregator_ms": requests["aggregator"]["ms"], **units,
             "finalize_read_units": finalization["read_units_per_attempt"],
             "finalize_ms": finalization["ms_per_attempt"]}

@@ -6,6 +6,8 @@ and organizer paths never cached (Authorization and everything else forwarded). 
 its ACM certificate (us-east-1) comes in as parameters. The stack's `SiteURL` output is the address to give out."""
 from __future__ import annotations
 
+from chalicelib.api.function_url import VERIFY_HEADER  # CloudFront adds it; the function refuses a request without it
+
 DISTRIBUTION = "SiteDistribution"
 PUBLIC_POLICY = "PublicReadsCachePolicy"
 PUBLIC_SECONDS = 5
@@ -20,7 +22,6 @@ PUBLIC_QUERY = ["limit", "category", "unit_id", "round_id"]
 ORIGIN = "site"
 SITE_FUNCTION = "Site"                 # app.py's `site` function, as Chalice names its resource
 SITE_URL = "SiteFunctionUrl"
-VERIFY_HEADER = "X-Origin-Verify"      # CloudFront adds it; the function refuses a request without it
 # The origin secret: the stack id's random part, known to CloudFront and the function, not to the public (it keeps
 # the function URL from being a way around the cache, it is no authentication: tokens are).
 ORIGIN_SECRET = {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}

@@ -33,7 +33,7 @@ def test_the_origin_is_the_site_functions_url_with_the_origin_secret(package):
                                                                                            "FunctionUrl"]}]}]}
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
     (header,) = origin["OriginCustomHeaders"]
-    assert header == {"HeaderName": "X-Origin-Verify", "HeaderValue": cdn.ORIGIN_SECRET}
+    assert header == {"HeaderName": "x-origin-verify", "HeaderValue": cdn.ORIGIN_SECRET}
     site = package.resources[cdn.SITE_FUNCTION]
     assert site["Properties"]["Environment"]["Variables"]["ORIGIN_SECRET"] == cdn.ORIGIN_SECRET
     assert site["Properties"]["Handler"] == "app.site"
