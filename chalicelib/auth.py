@@ -6,10 +6,10 @@ import hashlib
 import hmac
 import json
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib import config, errors
+from chalicelib.contest.records import Struct
 
 PARTICIPANT = "participant"
 ORGANIZER = "organizer"
@@ -64,8 +64,7 @@ def keyed_hash(label: str, value: str) -> str:
     return _b64(hmac.new(_secret(), f"{label}\0{value}".encode(), hashlib.sha256).digest()[:18])
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(Struct, frozen=True):
     """Who a valid token speaks for. `version` is the account's token version when the token was issued: an
     account whose version has moved on (a reset, a change, a disabled account) no longer honours it."""
 

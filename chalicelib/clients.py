@@ -4,14 +4,14 @@ request; the services use them for throttles, signals and the audit log."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from chalicelib.contest.records import Struct
 
 DEVICE_HEADER = "x-device-id"
 _DEVICE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
-@dataclass(frozen=True)
-class Client:
+class Client(Struct, frozen=True):
     address: str | None = None
     device: str | None = None       # None when the header is missing or not a plausible id
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
+from chalicelib.contest.records import Struct
 
-@dataclass(frozen=True)
-class Config:
+
+class Config(Struct, frozen=True):
     stage: str
     region: str
     table_prefix: str

@@ -8,15 +8,14 @@ import json
 import logging
 import os
 import threading
-from dataclasses import asdict, dataclass
 from typing import Protocol
 
 from chalicelib import config
+from chalicelib.contest.records import Struct, asdict
 from chalicelib.store.cache import remembered
 
 
-@dataclass(frozen=True)
-class Sms:
+class Sms(Struct, frozen=True):
     to: str             # the national form, 0xxxxxxxxx
     text: str
     code: str

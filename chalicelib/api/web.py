@@ -17,13 +17,13 @@ import gzip
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from chalice import Response
 
 from chalicelib import errors
 from chalicelib.api.http import Routes
+from chalicelib.contest.records import Struct
 
 bp = Routes(__name__)
 
@@ -54,8 +54,7 @@ SECURITY_HEADERS = {
 }
 
 
-@dataclass(frozen=True)
-class Asset:
+class Asset(Struct, frozen=True):
     body: bytes
     gzipped: bytes
     content_type: str

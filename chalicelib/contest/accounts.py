@@ -4,16 +4,15 @@ issued before no longer open anything."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from chalicelib.contest.records import Struct
 from chalicelib.contest.roles import SCOPED
 
 # Lower case letters without accents, digits, dot, dash and underscore; 3 to 32 characters.
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,31}")
 
 
-@dataclass(frozen=True)
-class Organizer:
+class Organizer(Struct, frozen=True):
     username: str
     password_hash: str
     role: str = "owner"

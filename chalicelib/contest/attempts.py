@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 
 from chalicelib.contest.names import mask_name
 from chalicelib.contest.participants import Participant
 from chalicelib.contest.ranking import ScoredAttempt, live_key
+from chalicelib.contest.records import Struct, replace
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.signals import attempt_flags
 
 
-@dataclass(frozen=True)
-class BankQuestion:
+class BankQuestion(Struct, frozen=True):
     id: str
     text: str
     options: tuple[tuple[str, str], ...]   # (option id, text) in the bank's order
@@ -29,8 +28,7 @@ class BankQuestion:
         return next((i for i, (oid, _) in enumerate(self.options) if oid == option_id), None)
 
 
-@dataclass(frozen=True)
-class DrawnQuestion:
+class DrawnQuestion(Struct, frozen=True):
     index: int                  # the question's position in its bank version
     order: tuple[int, ...]      # its options' bank positions, in the order this attempt shows them
 
@@ -71,8 +69,7 @@ def score(drawn: Sequence[DrawnQuestion], chosen: Sequence[int | None], bank: Se
                if c is not None and c == bank[q.index].position(bank[q.index].answer))
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(Struct, frozen=True):
     """What accepting an attempt changes in its participant's standing, known exactly when it is accepted: every
     earlier attempt of the round is over by then (one at a time), and no later one exists yet."""
 
@@ -98,8 +95,7 @@ def split_attempt_id(value: object) -> tuple[str, int] | None:
     return participant_id, int(number)
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(Struct, frozen=True):
     """One attempt of a participant in a round: drawn at the start, scored once at the submission."""
 
     participant_id: str
@@ -209,8 +205,7 @@ def best_attempt(attempts: Iterable[Attempt], key: Callable[[ScoredAttempt], tup
     return min((a for a in attempts if a.is_submitted), key=lambda a: key(a.scored()), default=None)
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """A participant's attempts in one round, as a start sees them."""
 
     attempts: tuple[Attempt, ...]

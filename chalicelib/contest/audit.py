@@ -1,16 +1,16 @@
 """The audit log's entries: who changed what, when, from which client address. Secrets never go in."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from chalicelib.contest.records import Struct, field
 
 SECRET_KEYS = ("password", "new_password", "temporary_password", "token", "code")
 REDACTED = "***"
 MAX_DETAIL_TEXT = 500       # long texts (a page body, a question) are cut: the log says what changed, not all of it
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(Struct, frozen=True):
     at: int                     # epoch ms
     username: str
     action: str                 # e.g. "round.update", "participant.disqualify"

@@ -3,7 +3,8 @@ code itself is never stored, only its keyed digest (the caller's HMAC); randomne
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+
+from chalicelib.contest.records import Struct
 
 PURPOSES = ("register", "reset", "login")
 DIGITS = 6
@@ -13,8 +14,7 @@ MAX_TRIES = 5
 _FOR = {"register": "đăng ký", "reset": "đặt lại mật khẩu", "login": "đăng nhập"}
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(Struct, frozen=True):
     digest: str             # keyed hash of (purpose, phone, code)
     expires_at: int         # epoch ms
     tries: int = 0          # wrong or right, every check counts

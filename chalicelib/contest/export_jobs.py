@@ -3,15 +3,14 @@ function: a job is claimed with a lease, so two runs never build the same one an
 over once its lease has passed."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from chalicelib.contest.records import Struct
 
 KINDS = ("registrations",)
 MAX_TRIES = 3                   # a job that failed this many times stays failed
 LEASE_MS = 16 * 60 * 1000       # longer than a Lambda can run (15 minutes)
 
 
-@dataclass(frozen=True)
-class ExportJob:
+class ExportJob(Struct, frozen=True):
     id: str
     kind: str
     unit_id: str | None             # None: the whole contest

@@ -11,11 +11,11 @@ Participants in `excluded` (disqualified: issue 11) are left out of the truth, t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Set
-from dataclasses import dataclass, field
 from heapq import merge
 from typing import NamedTuple, TypeVar
 
 from chalicelib.contest.ranking import PREDICTION_TARGETS
+from chalicelib.contest.records import Struct, field
 from chalicelib.contest.units import UnitTally
 
 T = TypeVar("T")
@@ -49,8 +49,7 @@ def final_order(truth: int) -> Callable[[Accepted], tuple]:
     return key
 
 
-@dataclass(frozen=True)
-class TruthCounts:
+class TruthCounts(Struct, frozen=True):
     """What the prediction truth is made of, for one shard or (added up) for the round."""
 
     participants: int = 0
@@ -87,8 +86,7 @@ def total_truth(parts: Iterable[TruthCounts], target: str) -> int:
     return sum(parts, TruthCounts()).truth(target)
 
 
-@dataclass
-class ShardResult:
+class ShardResult(Struct):
     """Pass two over a shard: each participant's final best (sorted by the final order) and the counters of each
     unit's own participants and submissions (not rolled up the tree: the merge does that once)."""
 

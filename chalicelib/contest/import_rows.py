@@ -3,10 +3,10 @@ field of every row ({"row", "field", "message"}, Vietnamese), and the checks of 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import partial
 
 from chalicelib.contest.ids import ID_MAX, ID_PATTERN
+from chalicelib.contest.records import Struct
 from chalicelib.contest.texts import TextError, normalize, visible_length
 
 TableRow = tuple[int, dict[str, str]]
@@ -29,8 +29,7 @@ class Row:
 Builder = Callable[[Row, Mapping[str, object]], object]  # the draft, or None when the row failed
 
 
-@dataclass(frozen=True)
-class JsonImport:
+class JsonImport(Struct, frozen=True):
     list_field: str  # the body's key holding the list, e.g. "units"
     list_label: str
     fields: tuple[str, ...]
@@ -38,8 +37,7 @@ class JsonImport:
     build: Builder
 
 
-@dataclass(frozen=True)
-class TableImport:
+class TableImport(Struct, frozen=True):
     columns: tuple[str, ...]
     required_columns: tuple[str, ...]
     id_label: str

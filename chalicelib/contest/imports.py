@@ -7,12 +7,12 @@ Checks that need stored data (does a parent unit exist, would the tree get a cyc
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 
 from chalicelib.contest import import_rows as checks
 from chalicelib.contest.import_rows import TableRow
 from chalicelib.contest.numbers import parse_integer
+from chalicelib.contest.records import Struct
 from chalicelib.contest.units import UNIT_KINDS, Unit
 
 UNIT_NAME_MAX = 200
@@ -31,16 +31,14 @@ QUESTION_REQUIRED_COLUMNS = ("text", *OPTION_COLUMNS[:MIN_OPTIONS], "answer")
 _COUNT_FIELDS = ("headcount", "population")
 
 
-@dataclass(frozen=True)
-class Upload:
+class Upload(Struct, frozen=True):
     """An import as it was sent: a JSON object holding the list under its key, or the rows of a CSV/XLSX table."""
 
     json: dict | None = None
     rows: list[TableRow] | None = None
 
 
-@dataclass(frozen=True)
-class QuestionDraft:
+class QuestionDraft(Struct, frozen=True):
     """A valid question of an import; `answer` indexes `options`."""
 
     id: str | None
@@ -111,8 +109,7 @@ def _unit_cell(name: str, text: str) -> object:
 
 # --- questions --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _QuestionSource:
+class _QuestionSource(Struct, frozen=True):
     """What differs between a JSON question and a table row: option field names and the answer's form."""
 
     option_field: Callable[[int], str]

@@ -6,10 +6,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from chalicelib.contest import sheets, tables
+from chalicelib.contest.records import Struct
 from chalicelib.contest.times import LocalClock, sheet_number
 
 KINDS = ("text", "time", "rate", "duration")    # text: text or a number, as the value is
@@ -20,8 +20,7 @@ _FIXED = {"time": 19, "rate": 6, "duration": 6}     # dd/mm/yyyy hh:mm:ss, 100.0
 _BOM = "\ufeff".encode()
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     label: str                      # the CSV's header
     kind: str = "text"
     sheet_label: str | None = None  # the XLSX's header, when it says something else (the unit of a duration)

@@ -8,8 +8,9 @@ are dropped with their content. Rendered once when saved, never when read."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+
+from chalicelib.contest.records import Struct
 
 SLUG = re.compile(r"[a-z0-9-]{1,40}")
 RULES, INSTRUCTIONS = "the-le", "huong-dan"
@@ -39,8 +40,7 @@ def render(markdown: str) -> str:
                      link_rel="noopener noreferrer nofollow")
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(Struct, frozen=True):
     slug: str
     title: str
     body: str             # Markdown, as the organizer wrote it
@@ -48,8 +48,7 @@ class Page:
     updated_at: int
 
 
-@dataclass(frozen=True)
-class Announcement:
+class Announcement(Struct, frozen=True):
     id: str
     title: str
     body: str

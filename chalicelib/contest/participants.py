@@ -1,11 +1,10 @@
 """Participants: one account per phone (and per CCCD), registered under one unit in one category."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from chalicelib.contest.records import Struct
 
 
-@dataclass(frozen=True)
-class Participant:
+class Participant(Struct, frozen=True):
     id: str
     full_name: str
     phone: str                  # normalised, 0xxxxxxxxx

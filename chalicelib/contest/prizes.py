@@ -12,9 +12,9 @@ table ranks among themselves; a unit nobody of which took part is never awarded.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 
 from chalicelib.contest.ranking import CATEGORIES, RankedEntry
+from chalicelib.contest.records import Struct
 from chalicelib.contest.units import UnitStanding
 
 MAX_PRIZES = 50              # prize lines of a round
@@ -22,8 +22,7 @@ MAX_AWARDS = 1000            # individual prizes of a round, all lines together
 MAX_UNIT_AWARDS = 200
 
 
-@dataclass(frozen=True)
-class Prize:
+class Prize(Struct, frozen=True):
     name: str
     count: int
     category: str | None = None   # official | citizen, or None for the overall ranking
@@ -35,8 +34,7 @@ class Prize:
             raise ValueError(f"unknown category: {self.category!r}")
 
 
-@dataclass(frozen=True)
-class UnitPrize:
+class UnitPrize(Struct, frozen=True):
     name: str
     count: int
 
@@ -45,8 +43,7 @@ class UnitPrize:
             raise ValueError("a prize is given at least once")
 
 
-@dataclass(frozen=True)
-class Award:
+class Award(Struct, frozen=True):
     """An individual prize: the prize line, its category (None: overall), and the winner's place in it."""
 
     prize: str
@@ -55,8 +52,7 @@ class Award:
     entry: RankedEntry
 
 
-@dataclass(frozen=True)
-class UnitAward:
+class UnitAward(Struct, frozen=True):
     prize: str
     rank: int                 # among the top-level units
     standing: UnitStanding

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import partial
+
+from chalicelib.contest.records import Struct
 
 PREDICTION_TARGETS = ("perfect_participants", "participants", "submissions")
 CATEGORIES = ("official", "citizen")
@@ -13,8 +14,7 @@ CATEGORIES = ("official", "citizen")
 SortKey = Callable[["ScoredAttempt"], tuple]
 
 
-@dataclass(frozen=True)
-class ScoredAttempt:
+class ScoredAttempt(Struct, frozen=True):
     """An accepted, scored attempt."""
 
     attempt_id: str
@@ -71,8 +71,7 @@ def best_per_participant(
     return best
 
 
-@dataclass(frozen=True)
-class RankedEntry:
+class RankedEntry(Struct, frozen=True):
     """A participant's best attempt with its overall and per-category rank."""
 
     rank: int
@@ -90,8 +89,7 @@ def rank_attempts(best: Iterable[ScoredAttempt], key: SortKey) -> list[RankedEnt
     return entries
 
 
-@dataclass(frozen=True)
-class FinalRanking:
+class FinalRanking(Struct, frozen=True):
     """The ranking published when a round closes."""
 
     truth: int

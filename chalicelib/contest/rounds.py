@@ -1,16 +1,14 @@
 """A round's rules and its time window. Times are epoch milliseconds (UTC)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from chalicelib.contest.prizes import Prize, UnitPrize
+from chalicelib.contest.records import Struct
 
 STATUSES = ("scheduled", "open", "closed", "finalized")
 SCORE_VISIBILITY = ("immediate", "after_publish")
 
 
-@dataclass(frozen=True)
-class Round:
+class Round(Struct, frozen=True):
     id: str
     name: str
     opens_at: int

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from chalicelib.contest.phones import normalize_phone
+from chalicelib.contest.records import Struct
 
 SHARD_LETTERS = 2           # the name index's partition: the folded name's first two characters
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -31,8 +31,7 @@ def name_shard(full_name: str) -> str:
     return fold(full_name)[:SHARD_LETTERS] or "-"
 
 
-@dataclass(frozen=True)
-class Search:
+class Search(Struct, frozen=True):
     kind: str       # "phone" | "id_number" | "name"
     value: str      # the normalised phone, the CCCD, or the folded start of a name
 

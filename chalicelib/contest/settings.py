@@ -2,19 +2,20 @@
 defaults of a fresh stack)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from chalicelib.contest.records import Struct, field
 from chalicelib.contest.units import Targets
 
 PHONE_VERIFICATION = ("off", "required")
 PUBLICATION = ("automatic", "review")
 
 
-@dataclass(frozen=True)
-class ContestSettings:
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class ContestSettings(Struct, frozen=True):
     name: str
     description: str
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: str = DEFAULT_TIMEZONE
     contact: str = ""
     targets: Targets = field(default_factory=Targets)
     phone_verification: str = "off"         # required: registration needs an SMS code for the phone

@@ -3,13 +3,12 @@ guard counted so far. Pure: the store keeps each `Tally` under its key and write
 else wrote in between, so parallel tries count one by one; times are epoch ms."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from chalicelib.contest.records import Struct, replace
 
 SECOND = 1000
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(Struct, frozen=True):
     """What one guard has counted: failures (or codes sent) and when the last one was; `times` keeps the recent
     events of a sliding window."""
 
@@ -18,8 +17,7 @@ class Tally:
     times: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class Backoff:
+class Backoff(Struct, frozen=True):
     """Password tries: `free` failures, then each further try waits `first_s`, doubling up to `max_s` with every
     failure; failures are forgotten `forget_s` after the last one. A try is counted before the password is
     checked (parallel guesses count as many) and a success clears the tally."""
@@ -55,8 +53,7 @@ class Backoff:
         return self.forget_s
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(Struct, frozen=True):
     """At most `limit` events in any `seconds` (a sliding window): SMS codes per phone, per client address."""
 
     limit: int
@@ -82,8 +79,7 @@ class Window:
 
 
 
-@dataclass(frozen=True)
-class Bucket:
+class Bucket(Struct, frozen=True):
     """At most `limit` events per fixed period of `seconds` (counted by an atomic add, so a key many requests
     share, a client address behind a carrier's NAT, takes them without contention); a new period starts at 0."""
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from chalicelib.contest.records import Struct
 
 UNIT_KINDS = ("agency", "district", "commune", "other")
 DECIMALS = 4
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(Struct, frozen=True):
     """A unit of the contest (agency, district, commune...)."""
 
     id: str
@@ -138,16 +138,14 @@ def _walk_up(units: Mapping[str, Unit], unit_id: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
-@dataclass(frozen=True)
-class Targets:
+class Targets(Struct, frozen=True):
     """Participation targets: share of officials of the headcount, of citizens of the population."""
 
     official_rate: float = 1.0
     citizen_rate: float = 0.4
 
 
-@dataclass(frozen=True)
-class BestOfParticipant:
+class BestOfParticipant(Struct, frozen=True):
     """One participant's best in the round, for unit counts."""
 
     participant_id: str
@@ -156,8 +154,7 @@ class BestOfParticipant:
     correct: int
 
 
-@dataclass(frozen=True)
-class UnitStanding:
+class UnitStanding(Struct, frozen=True):
     """A row of the unit table; field names equal the API's UnitStanding."""
 
     rank: int
@@ -175,8 +172,7 @@ class UnitStanding:
     meets_targets: bool
 
 
-@dataclass
-class UnitTally:
+class UnitTally(Struct):
     """Raw counters for one unit, descendants included."""
 
     participants: int = 0
@@ -249,8 +245,7 @@ def _meets(rates_and_targets: Iterable[tuple[float | None, float]]) -> bool:
     return bool(checks) and all(checks)
 
 
-@dataclass(frozen=True)
-class _UnitRow:
+class _UnitRow(Struct, frozen=True):
     """A unit's figures before ranking (rates unrounded)."""
 
     unit: Unit

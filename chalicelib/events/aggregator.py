@@ -13,12 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalicelib import runtime
 from chalicelib.contest.attempts import Attempt, Progress
 from chalicelib.contest.ranking import live_key
+from chalicelib.contest.records import Struct
 from chalicelib.contest.signals import SHARED_DEVICE, USERS_KEPT, over_limit, uses_of
 from chalicelib.observability import logger, metric
 from chalicelib.services import contest as contest_service
@@ -38,8 +38,7 @@ WRITERS = 16           # best items written side by side (each its own condition
 USES_KEEP_SECONDS = 90 * 24 * 3600   # who used a device or an address in a round: kept for the round's season
 
 
-@dataclass(frozen=True)
-class Accepted:
+class Accepted(Struct, frozen=True):
     event_id: str
     sequence: str
     attempt: Attempt
@@ -54,8 +53,7 @@ class Accepted:
         return self.attempt.progress
 
 
-@dataclass(frozen=True)
-class Registered:
+class Registered(Struct, frozen=True):
     event_id: str
     sequence: str
 

@@ -9,13 +9,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
 from chalicelib.contest import layout as layouts
 from chalicelib.contest import sheets, tables
 from chalicelib.contest.finals import Accepted
 from chalicelib.contest.layout import Column, Layout, Widths, csv_head, spool_reader
+from chalicelib.contest.records import Struct
 from chalicelib.contest.times import sheet_number
 from chalicelib.contest.units import UnitStanding, UnitTree
 
@@ -40,8 +40,7 @@ T = TypeVar("T")
 SHEET_TITLES = {"ranking": "Xếp hạng", "units": "Đơn vị", "attempts": "Lượt thi", "prizes": "Giải thưởng"}
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(Struct, frozen=True):
     full_name: str | None
     phone: str | None
     shared_device: bool = False     # the participant's device or address was shared (the aggregator found it)

@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field
 from functools import partial
 from operator import itemgetter
 from typing import Any
@@ -42,8 +41,9 @@ from chalicelib.contest.layout import Layout, Widths
 from chalicelib.contest.places import Places
 from chalicelib.contest.prizes import total_awards
 from chalicelib.contest.ranking import RankedEntry, ScoredAttempt
+from chalicelib.contest.records import Struct, asdict, field
 from chalicelib.contest.rounds import Round
-from chalicelib.contest.settings import ContestSettings
+from chalicelib.contest.settings import DEFAULT_TIMEZONE
 from chalicelib.contest.signals import SHARED_DEVICE
 from chalicelib.contest.units import Targets, UnitStanding, UnitTally, UnitTree, roll_up, unit_standings
 from chalicelib.events import exports, parts, prize_results
@@ -88,7 +88,7 @@ def excluded_of(round_: Round) -> frozenset[str]:
 
 
 def plan(round_id: str, run: str, tasks: int, workspace: dict, excluded: Iterable[str] = (),
-         sheet_rows: int = sheets.SHEET_ROWS, timezone: str = ContestSettings.timezone) -> dict:
+         sheet_rows: int = sheets.SHEET_ROWS, timezone: str = DEFAULT_TIMEZONE) -> dict:
     """`timezone`: the contest's, the result files' times are written in it."""
     tasks = max(1, min(tasks, attempt_store.ROUND_SHARDS))
     return {"round_id": round_id, "run": run, "tasks": tasks, "partitions": attempt_store.ROUND_SHARDS,
@@ -97,7 +97,7 @@ def plan(round_id: str, run: str, tasks: int, workspace: dict, excluded: Iterabl
 
 def _zone(planned: dict) -> str:
     """The plan's time zone (a plan made before plans named one: the default)."""
-    return planned.get("timezone", ContestSettings.timezone)
+    return planned.get("timezone", DEFAULT_TIMEZONE)
 
 
 def jobs(planned: dict) -> list[dict]:
@@ -158,8 +158,7 @@ def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
     return {"task": job["task"], "attempts": result.attempts, "bests": len(result.bests)}
 
 
-@dataclass
-class Summary:
+class Summary(Struct):
     """What the merge hands back: the truth, how many were ranked, the snapshots' rows and the unit table."""
 
     truth: int

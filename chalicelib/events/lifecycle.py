@@ -7,9 +7,9 @@ round alone and the `finalization-stopped` alarm fires (README, Operations: fix 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 from chalicelib import runtime
+from chalicelib.contest.records import replace
 from chalicelib.events import finalizer
 from chalicelib.observability import logger, metric, metrics_count, tracer
 from chalicelib.services import publication

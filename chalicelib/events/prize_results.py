@@ -4,13 +4,13 @@ GET /api/rounds/{round_id}/prizes serves once the round is published."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from chalicelib.contest import prizes
 from chalicelib.contest.layout import Column
 from chalicelib.contest.names import mask_name
 from chalicelib.contest.participants import Participant
 from chalicelib.contest.ranking import RankedEntry
+from chalicelib.contest.records import Struct
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.units import UnitStanding, UnitTree
 from chalicelib.events.exports import CATEGORY_NAMES
@@ -22,8 +22,7 @@ PRIZES = [Column(label) for label in ("Loại giải", "Giải", "Đối tượn
 OVERALL = "Xếp chung"
 
 
-@dataclass(frozen=True)
-class Names:
+class Names(Struct, frozen=True):
     """The winners' names and phones, and unit names, as the file and the snapshot show them."""
 
     people: Mapping[str, Participant]
@@ -45,8 +44,7 @@ class Names:
         return self.units.get(unit_id, unit_id)
 
 
-@dataclass(frozen=True)
-class Awards:
+class Awards(Struct, frozen=True):
     individual: list[prizes.Award]
     units: list[prizes.UnitAward]
 

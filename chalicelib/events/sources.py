@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
+
+from chalicelib.contest.records import Struct
 
 _STREAM_ARN = re.compile(r"^arn:aws[\w-]*:dynamodb:[^:]*:[^:]*:table/(?P<table>[^/]+)/stream/")
 
 
-@dataclass(frozen=True)
-class StreamSource:
+class StreamSource(Struct, frozen=True):
     """An `on_dynamodb_record` handler: the stream of which table it reads, and how."""
     name: str                   # the function's name in app.py
     stream_arn: str             # app.py's placeholder, or a real ARN
@@ -29,8 +29,7 @@ class StreamSource:
         return stream_table(self.stream_arn, tables)
 
 
-@dataclass(frozen=True)
-class ScheduleSource:
+class ScheduleSource(Struct, frozen=True):
     """An `app.schedule` handler."""
     name: str
     expression: str             # e.g. "rate(1 minute)"

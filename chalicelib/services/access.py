@@ -3,10 +3,9 @@ older than the account's version), its role against contest/roles.PERMISSIONS, a
 Organizer traffic is small: the account is read once per request."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from chalicelib import auth, errors
 from chalicelib.contest import roles
+from chalicelib.contest.records import replace
 from chalicelib.contest.units import UnitTree
 from chalicelib.store import organizers as organizer_store
 from chalicelib.store import units as unit_store

@@ -2,10 +2,9 @@
 out, and the profile."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from chalicelib import auth, errors, runtime
 from chalicelib.clients import Client
+from chalicelib.contest.records import replace
 from chalicelib.fields import validate
 from chalicelib.services import participant_fields as f
 from chalicelib.services import sessions, throttle, verifications

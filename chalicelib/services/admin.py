@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 
 from chalicelib import auth, errors, runtime
 from chalicelib.clients import Client
@@ -12,6 +11,7 @@ from chalicelib.contest.attempts import BankQuestion
 from chalicelib.contest.ids import ROUND_ID
 from chalicelib.contest.imports import Upload
 from chalicelib.contest.ranking import PREDICTION_TARGETS
+from chalicelib.contest.records import replace
 from chalicelib.contest.rounds import FROZEN_ONCE_OPEN, RULE_LIMITS, SCORE_VISIBILITY, Round
 from chalicelib.contest.times import iso
 from chalicelib.contest.units import UnitTree, UnitTreeError

@@ -5,12 +5,11 @@ a condition that it is new; a submission reads the same Query, scores against th
 result with a condition on the attempt's status, time and token version."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from chalicelib import auth, errors, runtime
 from chalicelib.clients import Client
 from chalicelib.contest import attempts as rules
 from chalicelib.contest.attempts import Attempt
+from chalicelib.contest.records import Struct, replace
 from chalicelib.contest.rounds import Round
 from chalicelib.fields import integer, validate
 from chalicelib.observability import metrics_count
@@ -27,8 +26,7 @@ MAX_PREDICTION = 1_000_000_000
 START_TRIES = 4         # concurrent starts of one participant: each lost race re-reads and tries the next number
 
 
-@dataclass(frozen=True)
-class Started:
+class Started(Struct, frozen=True):
     """The attempt to show, and whether it was created now (or is the one already in progress)."""
 
     body: dict

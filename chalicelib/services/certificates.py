@@ -3,11 +3,10 @@ fpdf2 in Be Vietnam Pro (a typeface drawn for Vietnamese: every diacritic, stack
 caller gives the figures and keeps the bytes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from chalicelib.contest.records import Struct
 
 
-@dataclass(frozen=True)
-class CertificateText:
+class CertificateText(Struct, frozen=True):
     contest: str
     full_name: str
     unit: str

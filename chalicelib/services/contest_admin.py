@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import asdict, replace
 from functools import lru_cache
 
 from chalicelib import errors, runtime
+from chalicelib.contest.records import asdict, replace
 from chalicelib.contest.settings import PHONE_VERIFICATION, PUBLICATION, ContestSettings
 from chalicelib.contest.signals import MOST_ACCOUNTS_PER_DEVICE
 from chalicelib.contest.units import Targets

@@ -3,10 +3,9 @@ their own. The first owner comes from the launcher locally and from a documented
 (`ensure_owner`)."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from chalicelib import auth, errors, runtime
 from chalicelib.contest.accounts import USERNAME, Organizer, scope_problem
+from chalicelib.contest.records import replace
 from chalicelib.contest.roles import ROLES, SCOPED
 from chalicelib.contest.times import iso
 from chalicelib.fields import one_of, optional, validate

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 
 from chalicelib import config, runtime
 from chalicelib.contest.ranking import CATEGORIES
+from chalicelib.contest.records import asdict
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.times import iso
 from chalicelib.contest.units import UnitTally, UnitTree, roll_up, unit_standings

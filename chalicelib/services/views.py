@@ -1,10 +1,9 @@
 """The JSON shapes of the contract, built from domain objects. Presenters only: every rule lives in the domain."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from chalicelib.contest.attempts import Attempt, BankQuestion
 from chalicelib.contest.participants import Participant
+from chalicelib.contest.records import asdict
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.times import iso
 from chalicelib.contest.units import Unit

@@ -3,7 +3,6 @@ was read (its `version`), so parallel tries are counted one by one; a code is ch
 tries and used once by a conditional delete."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
@@ -11,6 +10,7 @@ from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.contest.codes import Code
+from chalicelib.contest.records import Struct
 from chalicelib.contest.throttle import Tally
 from chalicelib.store import connection
 from chalicelib.store.cache import remembered_set
@@ -18,8 +18,7 @@ from chalicelib.store.items import cancelled, condition_failed, get_or_none
 from chalicelib.store.models import GuardModel
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(Struct, frozen=True):
     """A tally as read, and the version it was read at (None: never written)."""
 
     tally: Tally

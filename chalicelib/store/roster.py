@@ -6,11 +6,11 @@ A position is (name_key, participant_id): where a page ended, to go on from."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.contest.participants import Participant
+from chalicelib.contest.records import Struct
 from chalicelib.contest.search import SHARD_LETTERS
 from chalicelib.store.models import ParticipantModel
 from chalicelib.store.participants import DISQUALIFIED, _to_participant
@@ -19,8 +19,7 @@ Position = tuple[str, str]
 EXPORT_PAGE = 500
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(Struct, frozen=True):
     prefix: str | None = None       # the start of the folded name
     category: str | None = None
     active_only: bool = False       # leave the disqualified out

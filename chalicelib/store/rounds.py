@@ -3,7 +3,6 @@ flips the round to it with one conditional write, so a started round never sees 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -13,12 +12,13 @@ from chalicelib import config
 from chalicelib.contest.attempts import BankQuestion
 from chalicelib.contest.ids import plausible
 from chalicelib.contest.prizes import Prize, UnitPrize
+from chalicelib.contest.records import asdict, field_names
 from chalicelib.contest.rounds import PRIZE_FIELDS, Round
 from chalicelib.store.cache import TimedCache, remembered
 from chalicelib.store.items import condition_failed, get_or_none
 from chalicelib.store.models import OptionMap, QuestionModel, RoundModel
 
-_ROUND_FIELDS = tuple(Round.__dataclass_fields__)
+_ROUND_FIELDS = field_names(Round)
 _rounds_cache: TimedCache[list[Round]] = TimedCache(lambda: config.current().round_cache_seconds)
 
 

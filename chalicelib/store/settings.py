@@ -2,9 +2,8 @@
 defaults the caller gives (the environment's, for a fresh stack)."""
 from __future__ import annotations
 
-from dataclasses import asdict, fields, replace
-
 from chalicelib import config
+from chalicelib.contest.records import asdict, field_names, replace
 from chalicelib.contest.settings import ContestSettings
 from chalicelib.contest.units import Targets
 from chalicelib.store.cache import TimedCache
@@ -13,7 +12,7 @@ from chalicelib.store.models import SettingModel
 
 CONTEST = "contest"
 _cache: TimedCache[dict] = TimedCache(lambda: config.current().round_cache_seconds)
-_NAMES = {f.name for f in fields(ContestSettings)}
+_NAMES = set(field_names(ContestSettings))
 
 
 def _saved() -> dict:

@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.contest.ranking import ScoredAttempt
+from chalicelib.contest.records import Struct
 from chalicelib.store import connection, tallies
 from chalicelib.store.items import cancelled, condition_failed, get_or_none, reason_codes, save_versioned
 from chalicelib.store.models import StandingModel
@@ -37,8 +37,7 @@ COMMITTED, ABORTED = "committed", "aborted"
 FINAL_CHUNK_BYTES = 300_000   # a final snapshot's rows per item, well under DynamoDB's 400 KB
 
 
-@dataclass(frozen=True)
-class Best:
+class Best(Struct, frozen=True):
     """A participant's live best attempt in a round, with what the public leaderboard shows."""
 
     attempt: ScoredAttempt
@@ -49,8 +48,7 @@ class Best:
 Entry = int | str     # an attempt number (a participant's marker) or a participant id (a device's)
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(Struct, frozen=True):
     """A marker as the aggregator reads it."""
 
     key: str

@@ -12,12 +12,12 @@ import math
 import random
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 
+from chalicelib.contest.records import Struct, field
 from chalicelib.store.models import StandingModel
 
 COUNTER_SLOTS = 64
@@ -55,8 +55,7 @@ def unit_pages(units: int) -> int:
     return max(1, math.ceil(units / UNITS_PER_PAGE))
 
 
-@dataclass
-class Tally:
+class Tally(Struct):
     """Counter deltas gathered from a chunk of records: (scope, key) → counter → delta."""
 
     deltas: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)

@@ -9,9 +9,9 @@ per category and merges them."""
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
 
 from chalicelib.contest.ranking import CATEGORIES, ScoredAttempt, live_key
+from chalicelib.contest.records import Struct, field
 from chalicelib.store.items import save_versioned
 from chalicelib.store.models import StandingModel
 from chalicelib.store.standings import Best
@@ -43,8 +43,7 @@ def _order(best: Best) -> tuple:
     return live_key(best.attempt)
 
 
-@dataclass
-class _Shard:
+class _Shard(Struct):
     round_id: str
     category: str
     shard: int

@@ -2,10 +2,9 @@
 login, password reset and change, logout, the profile, and token versions ending earlier sessions."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
+from chalicelib.contest.records import replace
 from tests.support import HOUR, assert_error
 
 PASSWORD = "mat-khau-123"

@@ -31,8 +31,7 @@ def test_contest_without_rounds(api):
 
 
 def test_saved_settings_override_the_environments_defaults(api, clock):
-    from dataclasses import replace
-
+    from chalicelib.contest.records import replace
     from chalicelib.contest.units import Targets
     from chalicelib.services import contest as contest_service
     from chalicelib.store import settings as settings_store

@@ -1,10 +1,9 @@
 """Participants for organizers and coordinators: the search (unit with descendants, phone in any form, CCCD,
 name prefix without accents, category, status, cursor paging), the card with attempts and signals, profile
 changes, disqualification (no new attempt, hidden from the live leaderboard) and the temporary password."""
-from dataclasses import replace
-
 import pytest
 
+from chalicelib.contest.records import replace
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import participants as participant_store
 from tests.api.test_organizer_accounts import token_of

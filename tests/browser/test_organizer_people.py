@@ -9,10 +9,10 @@ import io
 import re
 import time
 import urllib.request
-from dataclasses import replace
 
 from playwright.sync_api import expect
 
+from chalicelib.contest.records import replace
 from chalicelib.services import organizers
 from tests.support import iso
 

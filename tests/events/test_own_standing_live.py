@@ -54,9 +54,8 @@ def test_an_attempts_signals_reach_its_participant_in_the_organizers_list(api, c
 
 
 def test_a_device_or_address_shared_by_more_accounts_than_allowed_flags_them_all(api, contest, local_aws):
-    from dataclasses import replace
-
     from chalicelib.contest.attempts import Progress
+    from chalicelib.contest.records import replace
     from chalicelib.store import attempts as attempt_store
     from chalicelib.store import participants as participant_store
     from tests.seed import person, submitted
@@ -97,9 +96,8 @@ def test_an_address_shared_by_very_many_keeps_only_so_many_users_and_flags_every
                                                                                         monkeypatch):
     """A carrier's address may carry thousands of participants: its users item stops growing at USERS_KEPT (over
     any limit an organizer may set), and everyone after is flagged all the same, replays included."""
-    from dataclasses import replace
-
     from chalicelib.contest.attempts import Progress
+    from chalicelib.contest.records import replace
     from chalicelib.store import attempts as attempt_store
     from chalicelib.store import cache
     from chalicelib.store import guards as guard_store

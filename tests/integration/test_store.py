@@ -3,13 +3,13 @@ condition and transaction rule the way DynamoDB does)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 
 import pytest
 
 from chalicelib.contest.attempts import Attempt, DrawnQuestion, Progress
 from chalicelib.contest.codes import Code
 from chalicelib.contest.participants import Participant
+from chalicelib.contest.records import replace
 from chalicelib.contest.throttle import Tally
 from chalicelib.store import attempts as attempt_store
 from chalicelib.store import guards as guard_store

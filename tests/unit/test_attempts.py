@@ -1,7 +1,6 @@
 """Drawing, checking and scoring attempts, what accepting one changes, and the times and states of an attempt
 (contest/attempts.py)."""
 import random
-from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -22,6 +21,7 @@ from chalicelib.contest.attempts import (
 )
 from chalicelib.contest.participants import Participant
 from chalicelib.contest.ranking import live_key
+from chalicelib.contest.records import replace
 from chalicelib.contest.rounds import Round
 
 OPENS, CLOSES = 1_000_000, 90_000_000

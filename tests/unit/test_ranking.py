@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cmp_to_key, partial
 
 import pytest
@@ -19,6 +18,7 @@ from chalicelib.contest.ranking import (
     prediction_truth,
     rank_attempts,
 )
+from chalicelib.contest.records import replace
 
 
 def attempt(attempt_id: str = "a1", participant_id: str = "p1", **fields: object) -> ScoredAttempt:

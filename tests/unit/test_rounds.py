@@ -50,7 +50,7 @@ def test_a_round_has_started_once_opened_or_past_its_opening():
 
 
 def test_a_bank_smaller_than_an_attempt_is_not_ready():
-    from dataclasses import replace
+    from chalicelib.contest.records import replace
 
     base = Round("dot-1", "Đợt 1", 0, 10, questions_per_attempt=5, bank_version="v1")
     assert replace(base, question_count=5).bank_ready

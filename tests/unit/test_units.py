@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chalicelib.contest.records import asdict
 from chalicelib.contest.units import (
     BestOfParticipant,
     Targets,
