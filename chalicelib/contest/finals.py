@@ -4,21 +4,22 @@ The accepted attempts are partitioned by participant, so a participant's attempt
 "distinct participants" count adds up across shards. Each shard is read twice: the first pass counts what the
 prediction truth is made of (`count_truth`), the second, knowing the truth, keeps each participant's final best
 and the unit counts (`reduce_shard`). The shards' bests, each sorted by the final order, are merged in that order
-by a streaming k-way merge (`merge_ranked`), so memory holds one shard at a time and the merge one row per shard.
+by a streaming k-way merge (`merge_ranked`), so memory holds one shard at a time and the merge a batch per shard.
 
 Participants in `excluded` (disqualified: issue 11) are left out of the truth, the ranking and the unit counts.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Set
-from heapq import merge
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from chalicelib.contest.ranking import PREDICTION_TARGETS
 from chalicelib.contest.records import Struct, field
 from chalicelib.contest.units import UnitTally
 
 T = TypeVar("T")
+Row = TypeVar("Row", bound=tuple[Any, ...])
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -129,16 +130,48 @@ def add_tallies(into: dict[str, UnitTally], more: dict[str, UnitTally]) -> dict[
     return into
 
 
-def merge_ranked(shards: Iterable[Iterable[T]], key: Callable[[T], tuple] | None,
-                 category: Callable[[T], str]) -> Iterator[tuple[int, int, T]]:
-    """The ranking: the shards' rows, each shard sorted by `key` (None: rows that compare in the order
-    themselves), merged in that order (heapq.merge reads one row of each shard at a time) and numbered overall
-    and within their category."""
+def merge_ranked(runs: Iterable[Iterable[list[Row]]],
+                 category: Callable[[Row], str]) -> Iterator[list[tuple[int, int, Row]]]:
+    """The ranking: the shards' rows (tuples that compare in the final order themselves), each shard's read in
+    sorted batches, merged in that order and numbered overall and within their category, in batches."""
     per_category: dict[str, int] = {}
-    for rank, row in enumerate(merge(*shards, key=key), start=1):      # type: ignore[arg-type]  # None: T's order
-        c = category(row)
-        per_category[c] = n = per_category.get(c, 0) + 1
-        yield rank, n, row
+    rank = 0
+    for batch in merge_batches(runs):
+        numbered = []
+        for row in batch:
+            rank += 1
+            c = category(row)
+            per_category[c] = n = per_category.get(c, 0) + 1
+            numbered.append((rank, n, row))
+        yield numbered
+
+
+def merge_batches(runs: Iterable[Iterable[list[Row]]]) -> Iterator[list[Row]]:
+    """Sorted runs, each read in sorted batches, merged into sorted batches. Each round takes from every run's
+    buffered batch the rows up to the smallest of the buffers' last rows, which no row still unread can come
+    before (a run's later rows come after its buffer's last), and sorts them: Timsort merges those runs in C, a
+    few times cheaper a row than heapq.merge's loop in Python. Memory: a batch per run."""
+    sources = [iter(run) for run in runs]
+    buffers = {i: (batch, 0) for i, source in enumerate(sources) if (batch := _next_batch(source))}
+    while buffers:
+        bound = min(batch[-1] for batch, _ in buffers.values())
+        taken: list[Row] = []
+        for i, (batch, start) in list(buffers.items()):
+            end = bisect_right(batch, bound, start)
+            taken += batch[start:end]
+            if end < len(batch):
+                buffers[i] = (batch, end)
+            elif following := _next_batch(sources[i]):
+                buffers[i] = (following, 0)
+            else:
+                del buffers[i]
+        taken.sort()
+        yield taken
+
+
+def _next_batch(source: Iterator[list[Row]]) -> list[Row] | None:
+    """A run's next non-empty batch, or None at its end."""
+    return next((batch for batch in source if batch), None)
 
 
 def task_keys(shard_keys: int, tasks: int, task: int) -> list[int]:

@@ -197,9 +197,9 @@ def unit_rows(table: Iterable[UnitStanding], tree: UnitTree) -> Iterator[list]:
 
 
 def write_ranked(csv_out: BinaryIO, xlsx_out: BinaryIO, spool: BinaryIO, widths: Widths,
-                 rows: Iterable[tuple[int, int, bytes, bytes]], sheet_rows: int = sheets.SHEET_ROWS) -> int:
-    """The ranking as CSV and XLSX from (rank, category rank, CSV rest, XML rest) rows (`RankingRows`), `widths`
-    measured by the tasks."""
+                 ranked: Iterable[list[tuple[int, int, tuple]]], sheet_rows: int = sheets.SHEET_ROWS) -> int:
+    """The ranking as CSV and XLSX from batches of (rank, category rank, row) whose row ends with its CSV rest and
+    its XML rest (`RankingRows`), `widths` measured by the tasks."""
     csv_out.write(csv_head([c.label for c in RANKING]))
     fragments = sheets.FragmentWriter(spool, sheet_rows - 1)
 
@@ -209,9 +209,9 @@ def write_ranked(csv_out: BinaryIO, xlsx_out: BinaryIO, spool: BinaryIO, widths:
     count, written = 0, None
     # Each batch deflated and written (zlib and I/O let go of the GIL) while the next is made, one at a time.
     with ThreadPoolExecutor(1) as writer:
-        for batch in batches(rows):
-            lines = b"".join([ranked_csv(rank, category_rank, rest) for rank, category_rank, rest, _ in batch])
-            xml = [ranked_xml(rank, category_rank, rest) for rank, category_rank, _, rest in batch]
+        for batch in ranked:
+            lines = b"".join([ranked_csv(rank, category_rank, row[-2]) for rank, category_rank, row in batch])
+            xml = [ranked_xml(rank, category_rank, row[-1]) for rank, category_rank, row in batch]
             if written is not None:
                 written.result()
             written = writer.submit(write, lines, xml)

@@ -47,6 +47,7 @@ from chalicelib.contest.settings import DEFAULT_TIMEZONE
 from chalicelib.contest.signals import SHARED_DEVICE
 from chalicelib.contest.units import Targets, UnitStanding, UnitTally, UnitTree, roll_up, unit_standings
 from chalicelib.events import exports, parts, prize_results
+from chalicelib.events.bulk import without_cyclic_gc
 from chalicelib.events.workspace import Workspace
 from chalicelib.observability import logger, metric, tracer
 from chalicelib.services import contest as contest_service
@@ -117,6 +118,7 @@ def _read(job: dict, source: StoreSource) -> Iterator[Accepted]:
     return source.attempts(job["round_id"], task_keys(job["partitions"], job["tasks"], job["task"]))
 
 
+@without_cyclic_gc
 def count_task(job: dict, source: StoreSource = STORE) -> dict:
     """Pass 1 over the task's attempts."""
     people: set[str] = set()
@@ -135,6 +137,7 @@ def truth_of(planned: dict, counts: list[dict], target: str) -> int:
     return total_truth((TruthCounts(**c) for c in counts), target)
 
 
+@without_cyclic_gc
 def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
     """Pass 2 over the task's attempts; its bests, unit counts and attempts rows go to the workspace."""
     space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
@@ -177,13 +180,13 @@ def _snapshot_row(rank: int, category_rank: int, a: ScoredAttempt, display_name:
             "distance": abs(a.prediction - truth)}
 
 
+@without_cyclic_gc
 def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Targets, prize_depth: int = 0) -> Summary:
     """`prize_depth`: how far down the ranking, overall and in each category, a prize can reach (the number of
     prizes: a person wins at most one, so the k-th award of a category goes within its first k places)."""
     space, tasks = Workspace(planned["workspace"]), range(planned["tasks"])
     summary = Summary(truth, top={"all": [], "official": [], "citizen": []})
-    ranked = merge_ranked([parts.read_bests(space.chunks(f"{t:04d}.bests")) for t in tasks], key=None,
-                          category=itemgetter(2))
+    ranked = merge_ranked([parts.read_bests(space.chunks(f"{t:04d}.bests")) for t in tasks], itemgetter(2))
     head = max(TOP_SNAPSHOT, prize_depth)     # the places at which a row goes to a snapshot or the prizes
 
     def head_row(rank: int, category_rank: int, a: ScoredAttempt, display_name: str) -> None:
@@ -193,14 +196,15 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
         if rank <= prize_depth or category_rank <= prize_depth:
             summary.leaders.append(RankedEntry(rank, category_rank, a))
 
-    def ranking_rows() -> Iterator[tuple[int, int, bytes, bytes]]:
-        add_place, rank = summary.places.add, 0
-        for rank, category_rank, (_, pid, _, place, csv_rest, xml_rest) in ranked:      # parts.Best
-            add_place(rank, category_rank, pid, place)
-            if rank <= head or category_rank <= head:
-                head_row(rank, category_rank, Places.attempt(pid, place), place[-1])
-            yield rank, category_rank, csv_rest, xml_rest
-        summary.ranked = rank
+    def ranking_rows() -> Iterator[list[tuple[int, int, tuple]]]:
+        add_place = summary.places.add
+        for batch in ranked:
+            for rank, category_rank, (_, pid, _, place, _, _) in batch:      # parts.Best
+                add_place(rank, category_rank, pid, place)
+                if rank <= head or category_rank <= head:
+                    head_row(rank, category_rank, Places.attempt(pid, place), place[-1])
+            summary.ranked += len(batch)
+            yield batch
     metas = [json.loads(b"".join(space.chunks(f"{t:04d}.meta.json"))) for t in tasks]
     # The attempts file is joined from its parts (reads and writes, which let go of the GIL) while the ranking is
     # merged: on another core where there is one.

@@ -101,12 +101,12 @@ class _Chunks(io.RawIOBase):
         return size
 
 
-def read_bests(chunks: Iterable[bytes]) -> Iterator[tuple]:
-    """A task's bests as `write_bests` wrote them (plain tuples with `Best`'s fields), in order."""
+def read_bests(chunks: Iterable[bytes]) -> Iterator[list[tuple]]:
+    """A task's bests as `write_bests` wrote them (plain tuples with `Best`'s fields), in order, in its batches."""
     file = io.BufferedReader(_Chunks(chunks), 1 << 20)
     while True:
         try:
             batch = _PlainUnpickler(file).load()      # one unpickler a batch: each pickle numbers its memo anew
         except EOFError:
             return
-        yield from batch
+        yield batch

@@ -26,7 +26,7 @@ def test_bests_read_back_as_written(rows, batch_size, chunk_size):
     parts.write_bests(out, bests, batch_size)
     data = out.getvalue()
     chunks = [data[n:n + chunk_size] for n in range(0, len(data), chunk_size)]
-    read = list(parts.read_bests(chunks))
+    read = [row for batch in parts.read_bests(chunks) for row in batch]
     assert read == [tuple(b) for b in bests]
     assert [parts.Best(*row) for row in read] == bests and all(type(row) is tuple for row in read)
 
