@@ -1,10 +1,12 @@
 """Finalization at any size, as a map over shards and a streaming merge (pure: no storage, no clock).
 
 The accepted attempts are partitioned by participant, so a participant's attempts meet in one shard and every
-"distinct participants" count adds up across shards. Each shard is read twice: the first pass counts what the
-prediction truth is made of (`count_truth`), the second, knowing the truth, keeps each participant's final best
-and the unit counts (`reduce_shard`). The shards' bests, each sorted by the final order, are merged in that order
-by a streaming k-way merge (`merge_ranked`), so memory holds one shard at a time and the merge a batch per shard.
+"distinct participants" count adds up across shards. Each shard's attempts are read once (`first_pass`): it
+counts what the prediction truth is made of and each unit's submissions, and keeps each participant's
+candidates, the few attempts that can still be their final best whatever the truth. The second pass, knowing
+the truth, goes over the candidates only (`final_bests`). The shards' bests, each sorted by the final order, are
+merged in that order by a streaming k-way merge (`merge_ranked`), so memory holds one shard at a time and the
+merge a batch per shard.
 
 Participants in `excluded` (disqualified: issue 11) are left out of the truth, the ranking and the unit counts.
 """
@@ -44,10 +46,15 @@ class Accepted(NamedTuple):
 
 
 def final_order(truth: int) -> Callable[[Accepted], tuple]:
-    """The final order (smaller is better): correct, prediction distance, duration, submission time, id."""
+    """The final order (smaller is better): correct, prediction distance, then `tie_break`."""
     def key(a: Accepted) -> tuple:
-        return (-a.correct, abs(a.prediction - truth), a.duration_ms, a.submitted_at, a.attempt_id)
+        return (-a.correct, abs(a.prediction - truth), *tie_break(a))
     return key
+
+
+def tie_break(a: Accepted) -> tuple:
+    """The final order after correct answers and the prediction's distance: duration, submission time, id."""
+    return a.duration_ms, a.submitted_at, a.attempt_id
 
 
 class TruthCounts(Struct, frozen=True):
@@ -68,23 +75,53 @@ class TruthCounts(Struct, frozen=True):
         return int(getattr(self, target))
 
 
-def count_truth(attempts: Iterable[Accepted], excluded: Set[str] = NOBODY) -> TruthCounts:
-    """Pass one over a shard. Distinct counts add up across shards because shards split participants."""
-    participants: set[str] = set()
-    perfect: set[str] = set()
-    submissions = 0
-    for a in attempts:
-        if a.participant_id in excluded:
-            continue
-        submissions += 1
-        participants.add(a.participant_id)
-        if a.is_perfect:
-            perfect.add(a.participant_id)
-    return TruthCounts(len(participants), len(perfect), submissions)
-
-
 def total_truth(parts: Iterable[TruthCounts], target: str) -> int:
     return sum(parts, TruthCounts()).truth(target)
+
+
+class FirstPass(Struct):
+    """Pass one over a shard, the only one over its attempts."""
+
+    counts: TruthCounts
+    candidates: dict[str, list[Accepted]]   # participant → the attempts that can still be their final best
+    submissions: dict[str, int]             # unit → its own submissions
+    attempts: int                           # every attempt read, the excluded participants' too
+
+
+def first_pass(attempts: Iterable[Accepted], excluded: Set[str] = NOBODY) -> FirstPass:
+    """What the truth is made of, each unit's submissions and each participant's candidates: of their attempts with
+    the most correct answers, for each prediction the first in `tie_break` (the truth, unknown until every shard
+    is counted, weighs only the distance of the prediction; any other attempt of theirs is behind one of these
+    whatever it is). A participant keeps at most as many candidates as distinct predictions."""
+    candidates: dict[str, list[Accepted]] = {}
+    submissions: dict[str, int] = {}
+    perfect: set[str] = set()
+    count = 0
+    for a in attempts:                  # millions: plain counters here
+        count += 1
+        pid = a.participant_id
+        if pid in excluded:
+            continue
+        submissions[a.unit_id] = submissions.get(a.unit_id, 0) + 1
+        if a.is_perfect:
+            perfect.add(pid)
+        kept = candidates.get(pid)
+        if kept is None or a.correct > kept[0].correct:
+            candidates[pid] = [a]
+        elif a.correct == kept[0].correct:
+            _keep(kept, a)
+    counts = TruthCounts(len(candidates), len(perfect), sum(submissions.values()))
+    return FirstPass(counts, candidates, submissions, count)
+
+
+def _keep(kept: list[Accepted], a: Accepted) -> None:
+    """`a` among a participant's candidates, all with as many correct answers as it."""
+    for i, other in enumerate(kept):
+        if other.prediction == a.prediction:
+            if tie_break(a) < tie_break(other):
+                kept[i] = a
+            return
+    kept.append(a)
 
 
 class ShardResult(Struct):
@@ -93,27 +130,19 @@ class ShardResult(Struct):
 
     bests: list[Accepted] = field(default_factory=list)
     units: dict[str, UnitTally] = field(default_factory=dict)
-    attempts: int = 0
 
 
-def reduce_shard(attempts: Iterable[Accepted], truth: int, excluded: Set[str] = NOBODY) -> ShardResult:
+def final_bests(candidates: Iterable[Accepted], truth: int, submissions: dict[str, int]) -> ShardResult:
+    """Pass two, over the candidates of `first_pass` (and its `submissions`): each participant's final best."""
     key = final_order(truth)
     best: dict[str, tuple[tuple, Accepted]] = {}
-    submissions: dict[str, int] = {}
-    count = 0
-    for a in attempts:                  # millions: plain counters here, the tallies made once at the end
-        count += 1
-        pid = a.participant_id
-        if pid in excluded:
-            continue
-        submissions[a.unit_id] = submissions.get(a.unit_id, 0) + 1
+    for a in candidates:
         k = key(a)
-        current = best.get(pid)
+        current = best.get(a.participant_id)
         if current is None or k < current[0]:
-            best[pid] = (k, a)
-    result = ShardResult(attempts=count, units={uid: UnitTally(submissions=n) for uid, n in submissions.items()})
-    ordered = sorted(best.values(), key=lambda pair: pair[0])
-    result.bests = [a for _, a in ordered]
+            best[a.participant_id] = (k, a)
+    result = ShardResult(units={uid: UnitTally(submissions=n) for uid, n in submissions.items()})
+    result.bests = [a for _, a in sorted(best.values(), key=lambda pair: pair[0])]
     for a in result.bests:
         tally = result.units[a.unit_id]
         tally.participants += 1

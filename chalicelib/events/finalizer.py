@@ -30,10 +30,10 @@ from chalicelib.contest.finals import (
     Accepted,
     TruthCounts,
     add_tallies,
-    count_truth,
+    final_bests,
     final_order,
+    first_pass,
     merge_ranked,
-    reduce_shard,
     task_keys,
     total_truth,
 )
@@ -62,6 +62,7 @@ TOP_SNAPSHOT = 100
 LOCAL_TASKS = 8
 Sink = Callable[[str], AbstractContextManager[Any]]   # a file name → a binary file to write it to
 _TALLY = ("participants", "officials", "citizens", "submissions", "sum_best_correct")
+PEOPLE_BATCH = 1000         # attempts whose new participants are looked up at once
 
 
 class StoreSource:
@@ -105,32 +106,55 @@ def jobs(planned: dict) -> list[dict]:
     return [{**planned, "task": task} for task in range(planned["tasks"])]
 
 
-def _with_shared(attempts: Iterable[Accepted], people: dict[str, exports.Person]) -> Iterable[Accepted]:
-    """The attempts with `shared_device` among their flags where their participant shared a device or address."""
-    shared = {pid for pid, person in people.items() if person.shared_device}
-    if not shared:
-        return attempts                     # most tasks of a large round: no pass over the attempts for nothing
-    return (a._replace(flags=tuple(sorted({*a.flags, "shared_device"}))) if a.participant_id in shared else a
-            for a in attempts)
+def _with_people(attempts: Iterable[Accepted], people: dict[str, exports.Person],
+                 source: StoreSource) -> Iterator[Accepted]:
+    """The attempts, their participants looked up into `people` a batch at a time (each participant once), with
+    `shared_device` among the flags of those whose participant shared a device or address."""
+    shared: set[str] = set()
+    for batch in exports.batches(attempts, PEOPLE_BATCH):
+        new = sorted({a.participant_id for a in batch}.difference(people))
+        if new:
+            found = source.people(new)
+            people.update(found)
+            shared.update(pid for pid, person in found.items() if person.shared_device)
+        if not shared:
+            yield from batch                # most tasks of a large round
+            continue
+        for a in batch:
+            yield (a._replace(flags=tuple(sorted({*a.flags, SHARED_DEVICE}))) if a.participant_id in shared
+                   else a)
 
 
 def _read(job: dict, source: StoreSource) -> Iterator[Accepted]:
     return source.attempts(job["round_id"], task_keys(job["partitions"], job["tasks"], job["task"]))
 
 
+def _json(space: Workspace, name: str) -> Any:
+    return json.loads(b"".join(space.chunks(name)))
+
+
 @without_cyclic_gc
 def count_task(job: dict, source: StoreSource = STORE) -> dict:
-    """Pass 1 over the task's attempts."""
-    people: set[str] = set()
-
-    def seen(attempts: Iterable[Accepted]) -> Iterator[Accepted]:
-        for a in attempts:
-            people.add(a.participant_id)
-            yield a
-    counts = count_truth(seen(_read(job, source)), frozenset(job["excluded"]))
-    with Workspace(job["workspace"]).writer(f"{job['task']:04d}.people.json") as out:
-        out.write(json.dumps(sorted(people)).encode())
-    return asdict(counts)
+    """Pass 1, the only one over the task's attempts: the counts the truth is made of (returned); the attempts
+    file's rows, each unit's submissions and each participant's candidates with their details (the workspace)."""
+    space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
+    people: dict[str, exports.Person] = {}
+    rows = exports.AttemptRows(people, source.unit_names(), _zone(job))
+    with space.writer(f"{task}.attempts.csv") as csv_out, space.writer(f"{task}.attempts.xlsx") as xlsx_out:
+        part = parts.AttemptsPart(rows, csv_out, xlsx_out, job["sheet_rows"] - 1)
+        first = first_pass(part.passing(_with_people(_read(job, source), people, source)),
+                           frozenset(job["excluded"]))
+        laid = part.close()
+    with space.writer(f"{task}.candidates") as out:
+        parts.write_tuples(out, (a for kept in first.candidates.values() for a in kept))
+    with space.writer(f"{task}.people") as out:
+        parts.write_tuples(out, ((pid, p.full_name, p.phone, p.shared_device) for pid in first.candidates
+                                 if (p := people.get(pid)) is not None))
+    first_meta = {"fragments": [list(f) for f in laid], "widths": rows.widths.sizes,
+                  "submissions": first.submissions, "attempts": first.attempts}
+    with space.writer(f"{task}.first.json") as out:
+        out.write(json.dumps(first_meta).encode())
+    return asdict(first.counts)
 
 
 def truth_of(planned: dict, counts: list[dict], target: str) -> int:
@@ -139,26 +163,23 @@ def truth_of(planned: dict, counts: list[dict], target: str) -> int:
 
 @without_cyclic_gc
 def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
-    """Pass 2 over the task's attempts; its bests, unit counts and attempts rows go to the workspace."""
+    """Pass 2, over the task's candidates only: its bests in the final order with their ranking rows, and its
+    unit counts (the workspace)."""
     space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
-    ids = json.loads(b"".join(space.chunks(f"{task}.people.json")))
-    people, unit_names = source.people(ids), source.unit_names()
-    rows = exports.AttemptRows(people, unit_names, _zone(job))
-    with space.writer(f"{task}.attempts.csv") as csv_out, space.writer(f"{task}.attempts.xlsx") as xlsx_out:
-        part = parts.AttemptsPart(rows, csv_out, xlsx_out, job["sheet_rows"] - 1)
-        result = reduce_shard(part.passing(_with_shared(_read(job, source), people)), truth,
-                              frozenset(job["excluded"]))
-        laid = part.close()
-    ranking, key = exports.RankingRows(people, unit_names, truth, _zone(job)), final_order(truth)
+    first = _json(space, f"{task}.first.json")
+    people = {pid: exports.Person(*person) for batch in parts.read_tuples(space.chunks(f"{task}.people"))
+              for pid, *person in batch}
+    candidates = (Accepted(*row) for batch in parts.read_tuples(space.chunks(f"{task}.candidates")) for row in batch)
+    result = final_bests(candidates, truth, first["submissions"])
+    ranking, key = exports.RankingRows(people, source.unit_names(), truth, _zone(job)), final_order(truth)
     with space.writer(f"{task}.bests") as out:
-        parts.write_bests(out, (parts.best_of(a, key(a), getattr(people.get(a.participant_id), "full_name", None),
-                                              ranking.rest(a)) for a in result.bests))
-    meta = {"fragments": [list(f) for f in laid], "widths": {"attempts": rows.widths.sizes,
-                                                             "ranking": ranking.widths.sizes},
+        parts.write_tuples(out, (parts.best_of(a, key(a), getattr(people.get(a.participant_id), "full_name", None),
+                                               ranking.rest(a)) for a in result.bests))
+    meta = {"fragments": first["fragments"], "widths": {"attempts": first["widths"], "ranking": ranking.widths.sizes},
             "units": {uid: [getattr(t, name) for name in _TALLY] for uid, t in result.units.items()}}
     with space.writer(f"{task}.meta.json") as out:
         out.write(json.dumps(meta).encode())
-    return {"task": job["task"], "attempts": result.attempts, "bests": len(result.bests)}
+    return {"task": job["task"], "attempts": first["attempts"], "bests": len(result.bests)}
 
 
 class Summary(Struct):
@@ -186,7 +207,7 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
     prizes: a person wins at most one, so the k-th award of a category goes within its first k places)."""
     space, tasks = Workspace(planned["workspace"]), range(planned["tasks"])
     summary = Summary(truth, top={"all": [], "official": [], "citizen": []})
-    ranked = merge_ranked([parts.read_bests(space.chunks(f"{t:04d}.bests")) for t in tasks], itemgetter(2))
+    ranked = merge_ranked([parts.read_tuples(space.chunks(f"{t:04d}.bests")) for t in tasks], itemgetter(2))
     head = max(TOP_SNAPSHOT, prize_depth)     # the places at which a row goes to a snapshot or the prizes
 
     def head_row(rank: int, category_rank: int, a: ScoredAttempt, display_name: str) -> None:
@@ -205,7 +226,7 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
                     head_row(rank, category_rank, Places.attempt(pid, place), place[-1])
             summary.ranked += len(batch)
             yield batch
-    metas = [json.loads(b"".join(space.chunks(f"{t:04d}.meta.json"))) for t in tasks]
+    metas = [_json(space, f"{t:04d}.meta.json") for t in tasks]
     # The attempts file is joined from its parts (reads and writes, which let go of the GIL) while the ranking is
     # merged: on another core where there is one.
     with ThreadPoolExecutor(1) as background:

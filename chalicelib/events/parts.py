@@ -63,14 +63,16 @@ class Best(NamedTuple):
     xml_rest: bytes
 
 
-def best_of(a: Accepted, key: tuple, full_name: str | None, rest: tuple[bytes, bytes]) -> Best:
-    return Best(key, a.participant_id, a.category, Places.entry(a, mask_name(full_name or "")), *rest)
+def best_of(a: Accepted, key: tuple, full_name: str | None, rest: tuple[bytes, bytes]) -> tuple:
+    """A `Best` as the plain tuple it is stored as (a million of them: no named tuple made, then undone)."""
+    return (key, a.participant_id, a.category, Places.entry(a, mask_name(full_name or "")), *rest)
 
 
-def write_bests(out: BinaryIO, bests: Iterable[Best], batch_size: int = BATCH) -> None:
-    """Pickled in batches of plain tuples (read back by `read_bests`, which looks up no class)."""
-    for batch in exports.batches(bests, batch_size):
-        out.write(pickle.dumps([tuple(best) for best in batch], protocol=pickle.HIGHEST_PROTOCOL))
+def write_tuples(out: BinaryIO, rows: Iterable[tuple], batch_size: int = BATCH) -> None:
+    """Rows (bests, candidates, people) pickled in batches of plain tuples (read back by `read_tuples`, which
+    looks up no class; a named tuple is written as the plain tuple of its fields)."""
+    for batch in exports.batches(rows, batch_size):
+        out.write(pickle.dumps([tuple(row) for row in batch], protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -78,7 +80,7 @@ class _PlainUnpickler(pickle.Unpickler):
     workspace cannot make the merge run code (pickle's own way of restricting what it loads)."""
 
     def find_class(self, module: str, name: str) -> type:
-        raise pickle.UnpicklingError(f"a bests part holds plain values only, not {module}.{name}")
+        raise pickle.UnpicklingError(f"a part holds plain values only, not {module}.{name}")
 
 
 class _Chunks(io.RawIOBase):
@@ -101,8 +103,8 @@ class _Chunks(io.RawIOBase):
         return size
 
 
-def read_bests(chunks: Iterable[bytes]) -> Iterator[list[tuple]]:
-    """A task's bests as `write_bests` wrote them (plain tuples with `Best`'s fields), in order, in its batches."""
+def read_tuples(chunks: Iterable[bytes]) -> Iterator[list[tuple]]:
+    """Rows as `write_tuples` wrote them (plain tuples), in order, in their batches."""
     file = io.BufferedReader(_Chunks(chunks), 1 << 20)
     while True:
         try:

@@ -23,10 +23,10 @@ def test_bests_read_back_as_written(rows, batch_size, chunk_size):
     key = final_order(12)
     bests = [parts.best_of(a, key(a), name, (csv_rest, xml_rest)) for a, name, csv_rest, xml_rest in rows]
     out = io.BytesIO()
-    parts.write_bests(out, bests, batch_size)
+    parts.write_tuples(out, bests, batch_size)
     data = out.getvalue()
     chunks = [data[n:n + chunk_size] for n in range(0, len(data), chunk_size)]
-    read = [row for batch in parts.read_bests(chunks) for row in batch]
+    read = [row for batch in parts.read_tuples(chunks) for row in batch]
     assert read == [tuple(b) for b in bests]
     assert [parts.Best(*row) for row in read] == bests and all(type(row) is tuple for row in read)
 
@@ -34,4 +34,4 @@ def test_bests_read_back_as_written(rows, batch_size, chunk_size):
 def test_a_part_that_names_a_class_is_refused():
     data = pickle.dumps([(Accepted("a", "p", "u", "citizen", 1, 2, 3, 4, 5, 6),)])
     with pytest.raises(pickle.UnpicklingError):
-        list(parts.read_bests([data]))
+        list(parts.read_tuples([data]))
