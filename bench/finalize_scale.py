@@ -77,7 +77,7 @@ def run(participants: int = PARTICIPANTS, each: int = ATTEMPTS_EACH) -> dict:
         with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
             counts = list(pool.map(partial(finalizer.count_task, source=source), finalizer.jobs(planned)))
             truth = finalizer.truth_of(planned, counts, "perfect_participants")
-            list(pool.map(partial(finalizer.reduce_task, truth=truth, source=source), finalizer.jobs(planned)))
+            list(pool.map(partial(finalizer.reduce_task, truth=truth), finalizer.jobs(planned)))
             reduced = time.perf_counter()
             summary = finalizer.merge(planned, truth, UnitTree(_units()),
                                       lambda name: open(out / name, "wb"), Targets())

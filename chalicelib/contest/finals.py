@@ -20,7 +20,6 @@ from chalicelib.contest.ranking import PREDICTION_TARGETS
 from chalicelib.contest.records import Struct, field
 from chalicelib.contest.units import UnitTally
 
-T = TypeVar("T")
 Row = TypeVar("Row", bound=tuple[Any, ...])
 NOBODY: frozenset[str] = frozenset()
 

@@ -7,17 +7,19 @@ to `import boto3` at a cold start (bench/cold_start.py). Its instances are also 
 finalization of millions of attempts feels.
 
 A value is `class Name(Struct, frozen=True)` (immutable and hashable; assigning a field raises AttributeError),
-an accumulator built up in place a plain `Struct`. `replace` and `field` are msgspec's; `asdict` is recursive as
-dataclasses' is (a record inside a record, or in a list, tuple or dict, becomes a plain dict), because what it
-returns is stored and sent as JSON. Every module takes these from here, so the choice is made in one place."""
+an accumulator built up in place a plain `Struct`. `replace`, `astuple` and `field` are msgspec's; `asdict` is
+recursive as dataclasses' is (a record inside a record, or in a list, tuple or dict, becomes a plain dict),
+because what it returns is stored and sent as JSON. Unlike a dataclass, a Struct's class does not hold its
+fields' defaults as attributes (`Class.field` is a descriptor): name a default as a constant to share it.
+Every module takes these from here, so the choice is made in one place."""
 from __future__ import annotations
 
 from typing import Any
 
 from msgspec import Struct, field
-from msgspec.structs import replace
+from msgspec.structs import astuple, replace
 
-__all__ = ["Struct", "asdict", "field", "field_names", "replace"]
+__all__ = ["Struct", "asdict", "astuple", "field", "field_names", "replace"]
 
 
 def field_names(kind: type[Struct]) -> tuple[str, ...]:

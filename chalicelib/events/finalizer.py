@@ -41,7 +41,7 @@ from chalicelib.contest.layout import Layout, Widths
 from chalicelib.contest.places import Places
 from chalicelib.contest.prizes import total_awards
 from chalicelib.contest.ranking import RankedEntry, ScoredAttempt
-from chalicelib.contest.records import Struct, asdict, field
+from chalicelib.contest.records import Struct, asdict, astuple, field
 from chalicelib.contest.rounds import Round
 from chalicelib.contest.settings import DEFAULT_TIMEZONE
 from chalicelib.contest.signals import SHARED_DEVICE
@@ -138,8 +138,9 @@ def count_task(job: dict, source: StoreSource = STORE) -> dict:
     """Pass 1, the only one over the task's attempts: the counts the truth is made of (returned); the attempts
     file's rows, each unit's submissions and each participant's candidates with their details (the workspace)."""
     space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
-    people: dict[str, exports.Person] = {}
-    rows = exports.AttemptRows(people, source.unit_names(), _zone(job))
+    people: dict[str, exports.Person] = {}      # filled as the attempts are read; the rows look them up then
+    unit_names = source.unit_names()
+    rows = exports.AttemptRows(people, unit_names, _zone(job))
     with space.writer(f"{task}.attempts.csv") as csv_out, space.writer(f"{task}.attempts.xlsx") as xlsx_out:
         part = parts.AttemptsPart(rows, csv_out, xlsx_out, job["sheet_rows"] - 1)
         first = first_pass(part.passing(_with_people(_read(job, source), people, source)),
@@ -148,10 +149,12 @@ def count_task(job: dict, source: StoreSource = STORE) -> dict:
     with space.writer(f"{task}.candidates") as out:
         parts.write_tuples(out, (a for kept in first.candidates.values() for a in kept))
     with space.writer(f"{task}.people") as out:
-        parts.write_tuples(out, ((pid, p.full_name, p.phone, p.shared_device) for pid in first.candidates
-                                 if (p := people.get(pid)) is not None))
+        parts.write_tuples(out, ((pid, *astuple(person)) for pid in first.candidates
+                                 if (person := people.get(pid)) is not None))
+    units = {a.unit_id for kept in first.candidates.values() for a in kept}
     first_meta = {"fragments": [list(f) for f in laid], "widths": rows.widths.sizes,
-                  "submissions": first.submissions, "attempts": first.attempts}
+                  "submissions": first.submissions, "attempts": first.attempts,
+                  "unit_names": {uid: unit_names[uid] for uid in units if uid in unit_names}}
     with space.writer(f"{task}.first.json") as out:
         out.write(json.dumps(first_meta).encode())
     return asdict(first.counts)
@@ -162,16 +165,16 @@ def truth_of(planned: dict, counts: list[dict], target: str) -> int:
 
 
 @without_cyclic_gc
-def reduce_task(job: dict, truth: int, source: StoreSource = STORE) -> dict:
-    """Pass 2, over the task's candidates only: its bests in the final order with their ranking rows, and its
-    unit counts (the workspace)."""
+def reduce_task(job: dict, truth: int) -> dict:
+    """Pass 2, over the task's candidates only (with their participants and units, as pass 1 left them): its bests
+    in the final order with their ranking rows, and its unit counts (the workspace)."""
     space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
     first = _json(space, f"{task}.first.json")
     people = {pid: exports.Person(*person) for batch in parts.read_tuples(space.chunks(f"{task}.people"))
               for pid, *person in batch}
     candidates = (Accepted(*row) for batch in parts.read_tuples(space.chunks(f"{task}.candidates")) for row in batch)
     result = final_bests(candidates, truth, first["submissions"])
-    ranking, key = exports.RankingRows(people, source.unit_names(), truth, _zone(job)), final_order(truth)
+    ranking, key = exports.RankingRows(people, first["unit_names"], truth, _zone(job)), final_order(truth)
     with space.writer(f"{task}.bests") as out:
         parts.write_tuples(out, (parts.best_of(a, key(a), getattr(people.get(a.participant_id), "full_name", None),
                                                ranking.rest(a)) for a in result.bests))

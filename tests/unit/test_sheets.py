@@ -103,8 +103,8 @@ def test_the_fast_rows_are_the_plain_rows(name, unit, phone, attempt_id, known, 
     csv_rest, xml_rest = exports.RankingRows(people, {"u.1": unit}, truth=5, zone=zone).rest(a)
     ranking = Layout(exports.RANKING, zone)
     ranked = exports.ranking_row(4, 2, a, person, unit, 5)
-    assert exports.ranked_csv(4, 2, csv_rest).decode() == _plain_csv(ranking.csv_cells(ranked))
-    assert exports.ranked_xml(4, 2, xml_rest).decode() == ranking.xml_row(ranked)
+    assert (exports.RANKED_CSV % (4, 2, csv_rest)).decode() == _plain_csv(ranking.csv_cells(ranked))
+    assert (exports.RANKED_XML % (4, 2, xml_rest)).decode() == ranking.xml_row(ranked)
 
 
 def _plain_csv(cells: list) -> str:
