@@ -11,6 +11,7 @@ from functools import partial
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -187,6 +188,19 @@ def test_the_clouds_steps_over_the_bucket_equal_the_local_run(aws):
     assert round_store.get_round(round_.id, fresh=True).status == "finalized"
     left = s3.list_objects_v2(Bucket=bucket, Prefix=planned["workspace"]["prefix"]).get("KeyCount", 0)
     assert left == 0                                       # the partial results are gone
+
+
+def test_a_step_that_misses_pass_ones_files_fails_instead_of_ranking_nobody(aws):
+    """A deploy between an execution's steps (the workspace's files renamed): the step fails, it counts as a failure
+    and the next execution starts over; it never writes an empty ranking."""
+    round_ = _contest([(UNIT_IDS[0], "official", [(3, 1, 1, 1)])])
+    planned = flow.handle({"step": "plan", "round_id": round_.id, "run": "exec-renamed"})
+    [flow.handle({"step": "count", "job": job}) for job in planned["jobs"]]
+    s3, bucket = boto3.client("s3"), config.current().results_bucket
+    s3.delete_object(Bucket=bucket, Key=planned["workspace"]["prefix"] + "0000.first.json")
+    with pytest.raises(ClientError, match="404"):
+        flow.handle({"step": "reduce", "job": planned["jobs"][0], "truth": 1})
+    assert not s3.list_objects_v2(Bucket=bucket, Prefix=planned["workspace"]["prefix"] + "0000.bests").get("KeyCount")
 
 
 def test_a_failure_that_does_not_clear_stops_the_schedule(aws, monkeypatch, capsys):
