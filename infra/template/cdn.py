@@ -3,7 +3,8 @@ Lambda function URL (chalicelib/api/function_url.py: the same routes, without AP
 REST API Chalice generates stays, reachable directly at EndpointURL), compression, static files cached for good,
 the public read models cached a few seconds (query strings that change the answer in the cache key), personal
 and organizer paths never cached (Authorization and everything else forwarded). An optional custom domain with
-its ACM certificate (us-east-1) comes in as parameters. The stack's `SiteURL` output is the address to give out."""
+its ACM certificate (us-east-1) comes in as parameters, and so does an optional AWS WAF web ACL (a rate-based rule
+per address: the function URL has no throttle of its own). The stack's `SiteURL` output is the address to give out."""
 from __future__ import annotations
 
 from chalicelib.api.function_url import VERIFY_HEADER  # CloudFront adds it; the function refuses a request without it
@@ -31,9 +32,18 @@ PARAMETERS = {
                    "Description": "Optional custom domain of the site (e.g. thi.example.gov.vn); empty: CloudFront's."},
     "CertificateArn": {"Type": "String", "Default": "",
                        "Description": "ACM certificate for DomainName, issued in us-east-1 (CloudFront's region)."},
+    "WebAclArn": {"Type": "String", "Default": "",
+                  "Description": "Optional AWS WAF web ACL for the distribution (scope CLOUDFRONT, made in us-east-1; "
+                                 "README: The week before a big deadline); empty: none."},
 }
-CONDITIONS = {"HasCustomDomain": {"Fn::And": [{"Fn::Not": [{"Fn::Equals": [{"Ref": "DomainName"}, ""]}]},
-                                              {"Fn::Not": [{"Fn::Equals": [{"Ref": "CertificateArn"}, ""]}]}]}}
+
+
+def _given(parameter: str) -> dict:
+    return {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, ""]}]}
+
+
+CONDITIONS = {"HasCustomDomain": {"Fn::And": [_given("DomainName"), _given("CertificateArn")]},
+              "HasWebAcl": _given("WebAclArn")}
 
 
 def _behaviour(policy: dict, methods: list[str], **extra) -> dict:
@@ -85,6 +95,7 @@ def resources() -> dict[str, dict]:
     distribution = {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
         "Enabled": True, "Comment": {"Fn::Sub": "${AWS::StackName} site and API"}, "HttpVersion": "http2and3",
         "IPV6Enabled": True, "PriceClass": "PriceClass_200",
+        "WebACLId": {"Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]},
         "Aliases": {"Fn::If": [custom, [{"Ref": "DomainName"}], {"Ref": "AWS::NoValue"}]},
         "ViewerCertificate": {"Fn::If": [custom, {"AcmCertificateArn": {"Ref": "CertificateArn"},
                                                   "SslSupportMethod": "sni-only",

@@ -88,6 +88,13 @@ def test_pages_at_the_root_and_a_custom_domain_as_parameters(package):
     assert site[2] == {"Fn::Sub": "https://${SiteDistribution.DomainName}/"}
 
 
+def test_an_optional_web_acl_limits_one_address(package):
+    """The function URL has no throttle of its own: a WAF web ACL (a rate-based rule) on the distribution, if given."""
+    assert package.template["Parameters"]["WebAclArn"]["Default"] == ""
+    assert package.template["Conditions"]["HasWebAcl"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]}
+    assert distribution(package)["WebACLId"] == {"Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]}
+
+
 def test_the_finalization_state_machine(package):
     (machine,) = package.of_type("AWS::StepFunctions::StateMachine").values()
     template, values = machine["Properties"]["DefinitionString"]["Fn::Sub"]
