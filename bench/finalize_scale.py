@@ -23,9 +23,15 @@ WORKERS = 2
 UNITS = 700
 
 
+def _participant_id(n: int) -> str:
+    """The n-th participant's id: 32 hex digits, as `uuid4().hex` (spread by a multiplicative hash)."""
+    return f"{n * 0x9E3779B97F4A7C15F39CC0605CEDC835 % 2**128:032x}"
+
+
 class SyntheticSource:
     """A round's accepted attempts made up on the fly, partition by partition, as the index would yield them:
-    participant n lives in partition n mod the partition count; each has `each` attempts. Cheap to make (the
+    participant n lives in partition n mod the partition count; each has `each` attempts. Ids are shaped as the
+    store makes them (a participant's 32 hex digits, an attempt's `<participant>.<n>`). Cheap to make (the
     strings shared by a participant's attempts made once), so that the run measures finalization, not this."""
 
     def __init__(self, participants: int, each: int, partitions: int) -> None:
@@ -35,22 +41,21 @@ class SyntheticSource:
     def attempts(self, round_id: str, partitions):
         from chalicelib.contest.finals import Accepted
 
-        units, suffixes, too_fast = self._units, [str(k) for k in range(self.each)], ("too_fast",)
+        units, suffixes, too_fast = self._units, [f".{k + 1}" for k in range(self.each)], ("too_fast",)
         make = tuple.__new__        # Accepted(*fields) less the call of its generated __new__
         for partition in partitions:
             for n in range(partition, self.participants, self.partitions):
-                pid, unit, category = f"p{n:07d}", units[n % UNITS], "official" if n % 3 else "citizen"
-                attempt = "a" + pid[1:]
+                pid, unit, category = _participant_id(n), units[n % UNITS], "official" if n % 3 else "citizen"
                 for k, suffix in enumerate(suffixes):
                     seed = (n * 7919 + k * 104729) % 1_000_003
-                    yield make(Accepted, (attempt + suffix, pid, unit, category, seed % 21, 20,
+                    yield make(Accepted, (pid + suffix, pid, unit, category, seed % 21, 20,
                                           60_000 + seed % 1_140_000, 1_633_021_200_000 + seed * 997, seed % 500,
                                           1_633_021_000_000 + seed, too_fast if seed % 97 == 0 else ()))
 
     def people(self, ids):
         from chalicelib.events.exports import Person
 
-        return {pid: Person(f"Nguyễn Văn {pid[1:]}", f"09{pid[1:]:0>8}") for pid in ids}
+        return {pid: Person(f"Nguyễn Văn {pid[:6]}", f"09{int(pid[:8], 16) % 10**8:08d}") for pid in ids}
 
     def unit_names(self):
         return {f"u{n:03d}": f"Xã số {n}" for n in range(UNITS)}

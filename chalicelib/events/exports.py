@@ -59,10 +59,10 @@ def csv_field(value: str) -> str:
 
 
 def text_cells(value: str | None) -> tuple[str, str]:
-    """A text cell as CSV (`csv_field`) and as XML (`sheets.cell`). Fast for most: letters and digits with spaces
-    between (ids, names, places) need no quoting, escaping or formula prefix in either format (str's own
-    checks, far cheaper than a regular expression on millions of ids)."""
-    if value and value[0] != " " != value[-1] and value.replace(" ", "").isalnum():
+    """A text cell as CSV (`csv_field`) and as XML (`sheets.cell`). Fast for most: letters, digits and dots with
+    spaces between (attempt ids `<participant>.<n>`, names, places) need no quoting, escaping or formula prefix
+    in either format (str's own checks, far cheaper than a regular expression on millions of ids)."""
+    if value and value[0] != " " != value[-1] and value.replace(" ", "").replace(".", "").isalnum():
         return value, f'<c t="inlineStr"><is><t>{value}</t></is></c>'
     return csv_field(value or ""), sheets.cell(value)
 

@@ -83,6 +83,10 @@ def test_rows_added_in_batches_make_the_same_fragments(values, max_rows, cuts):
 @example("x\x01")
 @example("")
 @example("\u2028a")
+@example("3f2a9c1e4b5d6a7f.12")
+@example(".")
+@example("=a.1")
+@example("a. ")
 def test_a_text_cell_is_the_same_fast_or_plain(value):
     assert exports.text_cells(value) == (exports.csv_field(value), sheets.cell(value))
 
