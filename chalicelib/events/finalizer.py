@@ -14,7 +14,6 @@ flow); locally `finalize()` runs the same functions with `mapper`: the builtin m
 (local/finals_pool.py). Memory grows with a task's participants; no step reads all attempts at once."""
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 import uuid
@@ -129,10 +128,6 @@ def _read(job: dict, source: StoreSource) -> Iterator[Accepted]:
     return source.attempts(job["round_id"], task_keys(job["partitions"], job["tasks"], job["task"]))
 
 
-def _json(space: Workspace, name: str) -> Any:
-    return json.loads(b"".join(space.chunks(name)))
-
-
 @without_cyclic_gc
 def count_task(job: dict, source: StoreSource = STORE) -> dict:
     """Pass 1, the only one over the task's attempts: the counts the truth is made of (returned); the attempts
@@ -151,12 +146,11 @@ def count_task(job: dict, source: StoreSource = STORE) -> dict:
     with space.writer(f"{task}.people") as out:
         parts.write_tuples(out, ((pid, *astuple(person)) for pid in first.candidates
                                  if (person := people.get(pid)) is not None))
-    units = {a.unit_id for kept in first.candidates.values() for a in kept}
-    first_meta = {"fragments": [list(f) for f in laid], "widths": rows.widths.sizes,
-                  "submissions": first.submissions, "attempts": first.attempts,
-                  "unit_names": {uid: unit_names[uid] for uid in units if uid in unit_names}}
-    with space.writer(f"{task}.first.json") as out:
-        out.write(json.dumps(first_meta).encode())
+    space.write_json(f"{task}.first.json", {
+        "fragments": [list(f) for f in laid], "widths": rows.widths.sizes, "submissions": first.submissions,
+        "attempts": first.attempts,
+        # every candidate's unit has submissions, so these names are all pass 2's rows need
+        "unit_names": {uid: unit_names[uid] for uid in first.submissions if uid in unit_names}})
     return asdict(first.counts)
 
 
@@ -169,7 +163,7 @@ def reduce_task(job: dict, truth: int) -> dict:
     """Pass 2, over the task's candidates only (with their participants and units, as pass 1 left them): its bests
     in the final order with their ranking rows, and its unit counts (the workspace)."""
     space, task = Workspace(job["workspace"]), f"{job['task']:04d}"
-    first = _json(space, f"{task}.first.json")
+    first = space.read_json(f"{task}.first.json")
     people = {pid: exports.Person(*person) for batch in parts.read_tuples(space.chunks(f"{task}.people"))
               for pid, *person in batch}
     candidates = (Accepted(*row) for batch in parts.read_tuples(space.chunks(f"{task}.candidates")) for row in batch)
@@ -178,10 +172,9 @@ def reduce_task(job: dict, truth: int) -> dict:
     with space.writer(f"{task}.bests") as out:
         parts.write_tuples(out, (parts.best_of(a, key(a), getattr(people.get(a.participant_id), "full_name", None),
                                                ranking.rest(a)) for a in result.bests))
-    meta = {"fragments": first["fragments"], "widths": {"attempts": first["widths"], "ranking": ranking.widths.sizes},
-            "units": {uid: [getattr(t, name) for name in _TALLY] for uid, t in result.units.items()}}
-    with space.writer(f"{task}.meta.json") as out:
-        out.write(json.dumps(meta).encode())
+    space.write_json(f"{task}.meta.json", {
+        "fragments": first["fragments"], "widths": {"attempts": first["widths"], "ranking": ranking.widths.sizes},
+        "units": {uid: [getattr(t, name) for name in _TALLY] for uid, t in result.units.items()}})
     return {"task": job["task"], "attempts": first["attempts"], "bests": len(result.bests)}
 
 
@@ -229,7 +222,7 @@ def merge(planned: dict, truth: int, tree: UnitTree, sink: Sink, targets: Target
                     head_row(rank, category_rank, Places.attempt(pid, place), place[-1])
             summary.ranked += len(batch)
             yield batch
-    metas = [_json(space, f"{t:04d}.meta.json") for t in tasks]
+    metas = [space.read_json(f"{t:04d}.meta.json") for t in tasks]
     # The attempts file is joined from its parts (reads and writes, which let go of the GIL) while the ranking is
     # merged: on another core where there is one.
     with ThreadPoolExecutor(1) as background:

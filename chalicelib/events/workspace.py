@@ -4,11 +4,12 @@ workspace is named by a small dict (`spec`), so it travels in a Step Functions s
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from chalicelib.contest import sheets
 from chalicelib.store import results as result_store
@@ -73,6 +74,13 @@ class Workspace:
                     yield chunk
         else:
             yield from result_store.read_range(self._prefix + name, 0, result_store.size(self._prefix + name))
+
+    def write_json(self, name: str, value: Any) -> None:
+        with self.writer(name) as out:
+            out.write(json.dumps(value).encode())
+
+    def read_json(self, name: str) -> Any:
+        return json.loads(b"".join(self.chunks(name)))
 
     def clear(self) -> None:
         if self._folder is not None:

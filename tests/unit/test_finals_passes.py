@@ -2,6 +2,8 @@
 the final order over every attempt, and the merge of the shards' sorted batches is one sorted sequence."""
 from __future__ import annotations
 
+from collections import Counter
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -61,5 +63,8 @@ def test_the_candidates_give_the_bests_of_every_attempt_whatever_the_truth(attem
     assert result.bests == sorted(expected.values(), key=key)
     assert first.attempts == len(attempts) and first.counts.submissions == len(counted)
     assert first.counts.participants == len(expected)
-    assert sum(t.submissions for t in result.units.values()) == len(counted)
+    assert first.counts.perfect_participants == len({a.participant_id for a in counted if a.is_perfect})
+    assert {uid: t.submissions for uid, t in result.units.items()} == dict(Counter(a.unit_id for a in counted))
+    assert {uid: t.participants for uid, t in result.units.items() if t.participants} == dict(
+        Counter(a.unit_id for a in expected.values()))
     assert all(len({a.prediction for a in pid_kept}) == len(pid_kept) for pid_kept in first.candidates.values())

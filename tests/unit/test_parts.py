@@ -1,4 +1,4 @@
-"""What a reduce task leaves for the merge (chalicelib/events/parts.py): its bests read back as written, in any
+"""What the tasks leave each other (chalicelib/events/parts.py): bests and candidates read back as written, in any
 number of batches and chunks, and a part that would make the merge load a class refused."""
 import io
 import pickle
@@ -27,8 +27,16 @@ def test_bests_read_back_as_written(rows, batch_size, chunk_size):
     data = out.getvalue()
     chunks = [data[n:n + chunk_size] for n in range(0, len(data), chunk_size)]
     read = [row for batch in parts.read_tuples(chunks) for row in batch]
-    assert read == [tuple(b) for b in bests]
-    assert [parts.Best(*row) for row in read] == bests and all(type(row) is tuple for row in read)
+    assert read == bests
+    assert all(type(row) is tuple and len(row) == len(parts.Best._fields) for row in read)
+
+
+@given(st.lists(attempts, max_size=30), st.integers(1, 7))
+def test_candidates_written_as_named_tuples_come_back_as_the_same_attempts(candidates, batch_size):
+    out = io.BytesIO()
+    parts.write_tuples(out, candidates, batch_size)
+    read = [row for batch in parts.read_tuples([out.getvalue()]) for row in batch]
+    assert all(type(row) is tuple for row in read) and [Accepted(*row) for row in read] == candidates
 
 
 def test_a_part_that_names_a_class_is_refused():
